@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"dnw/host/internal/atomicfile"
+	"dnw/host/internal/buildinfo"
+	"dnw/host/internal/config"
+	"dnw/host/internal/logging"
+	"dnw/host/internal/pipeline"
+	"dnw/host/internal/progress"
+	"dnw/host/internal/runstore"
+	"dnw/host/internal/stage"
+)
+
+var runCmd = &command{
+	name:    "run",
+	args:    "[FILE | RUN_DIR] [--out DIR] [--set KEY=VALUE]... [--log-level LEVEL]",
+	summary: "run an experiment, or resume a run directory",
+	help: `Runs the experiment's pipeline into a run directory: --out, else experiment.out,
+else runs/<experiment.name>. Without a FILE, runs the embedded default experiment
+(experiments/quickstart.toml).
+
+Running again on the same directory resumes: stages already done with the same config
+keys and inputs are skipped, an unfinished stage continues from its last checkpoint, and
+a stage whose config keys or inputs changed runs again (with what depends on it). A run
+killed at any instant loses at most the work since its last checkpoint. Ctrl-C stops
+cleanly after saving a checkpoint; a second Ctrl-C stops at once.
+
+The run directory holds config.toml (the resolved experiment), manifest.json (versions,
+machine, seed, times, every stage's state and artifacts), logs/dnw.log and stages/.
+On a terminal, long stages show a progress bar; otherwise a progress line is logged
+every 10 s.
+
+Examples:
+  dnw run experiments/selftest.toml
+  dnw run experiments/selftest.toml --out /tmp/st --set selftest.steps=500
+  dnw run runs/selftest                 resume, or confirm the run is complete`,
+	run: runRun,
+}
+
+func runRun(ctx context.Context, a *app, args []string) error {
+	flags := a.flagSet()
+	var sets setFlags
+	flags.Var(&sets, "set", "override a key after the file, e.g. --set weightgen.chunk_size=128 (repeatable)")
+	out := flags.String("out", "", "run directory (default: experiment.out, else runs/<experiment.name>)")
+	level := flags.String("log-level", "info", "console log level: debug, info, warn or error (logs/dnw.log always keeps debug)")
+	pos, err := a.parse(flags, args)
+	if err != nil {
+		return err
+	}
+	lvl, err := logging.ParseLevel(*level)
+	if err != nil {
+		return usagef("--log-level: %v", err)
+	}
+	src, err := sourceOf(pos)
+	if err != nil {
+		return err
+	}
+	if src.runDir != "" && *out != "" && filepath.Clean(*out) != filepath.Clean(src.runDir) {
+		return usagef("--out %s conflicts with the run directory %s", *out, src.runDir)
+	}
+	r, err := src.load(sets)
+	if err != nil {
+		return err
+	}
+	cfg := &r.Config
+	p, err := pipeline.For(cfg.Experiment.Pipeline)
+	if err != nil {
+		return err
+	}
+	if err := p.Check(); err != nil {
+		return err
+	}
+	dir := runDirFor(src, *out, cfg)
+
+	run, err := runstore.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer run.Close()
+	logFile, err := run.OpenLog()
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	log, reporter := a.logging(lvl, logFile)
+
+	if err := a.startSession(run, r, log, args); err != nil {
+		return err
+	}
+	log.Info("run started", "dir", dir, "experiment", cfg.Experiment.Name,
+		"pipeline", p.Name, "seed", cfg.Experiment.Seed)
+
+	ctx, stop := signalContext(ctx)
+	defer stop()
+	runner := &stage.Runner{Run: run, Config: cfg, Log: log, Progress: reporter}
+	runErr := runner.Execute(ctx, p)
+	if err := endSession(run, runErr); err != nil {
+		log.Error("cannot save manifest", "err", err)
+	}
+	if runErr != nil {
+		if errors.Is(runErr, context.Canceled) {
+			log.Warn("run interrupted; run the same command again to resume", "dir", dir)
+		}
+		return runErr
+	}
+	log.Info("run done", "dir", dir)
+	printStatus(a.stdout, dir, run.Manifest, p, os.Getpid())
+	return nil
+}
+
+// runDirFor picks the run directory: the resumed one, --out, experiment.out, or runs/NAME.
+func runDirFor(src source, out string, cfg *config.Config) string {
+	switch {
+	case src.runDir != "":
+		return src.runDir
+	case out != "":
+		return out
+	case cfg.Experiment.Out != "":
+		return cfg.Experiment.Out
+	}
+	return filepath.Join("runs", cfg.Experiment.Name)
+}
+
+// logging sends records to the console at the chosen level (through the progress
+// reporter on a terminal, so a live bar and log lines never share a line) and to the
+// run's log file as JSON at debug level.
+func (a *app) logging(level slog.Level, file io.Writer) (*slog.Logger, *progress.Reporter) {
+	tty := isTerminal(a.stderr)
+	var reporter *progress.Reporter
+	console := a.stderr
+	if tty {
+		reporter = progress.New(a.stderr, progress.Options{TTY: true})
+		console = reporter
+	}
+	log := slog.New(logging.Tee(
+		logging.NewConsole(console, level),
+		slog.NewJSONHandler(file, &slog.HandlerOptions{Level: slog.LevelDebug}),
+	))
+	if !tty {
+		reporter = progress.New(a.stderr, progress.Options{Logger: log})
+	}
+	return log, reporter
+}
+
+// startSession checks that the directory belongs to this experiment, writes the
+// resolved config and opens a new session in the manifest.
+func (a *app) startSession(run *runstore.Run, r *config.Resolved, log *slog.Logger, args []string) error {
+	cfg := &r.Config
+	now := time.Now().UTC()
+	m := run.Manifest
+	if m == nil {
+		m = &runstore.Manifest{Format: runstore.ManifestFormat, Created: now, Plugins: []runstore.Plugin{}}
+		run.Manifest = m
+	} else {
+		if m.Experiment != cfg.Experiment.Name || m.Pipeline != cfg.Experiment.Pipeline {
+			return usagef("%s holds a run of experiment %q (pipeline %s), not %q (pipeline %s); choose another --out",
+				run.Dir, m.Experiment, m.Pipeline, cfg.Experiment.Name, cfg.Experiment.Pipeline)
+		}
+		if prev, err := config.Load(run.Path(runstore.ConfigFile), nil); err == nil {
+			if changed := config.Diff(&prev.Config, cfg); len(changed) > 0 {
+				log.Info("config changed since the last session; affected stages will run again",
+					"keys", strings.Join(changed, ", "))
+			}
+		}
+		if m.Status == runstore.Running {
+			log.Warn("the previous session ended without finishing (killed?); resuming")
+		}
+	}
+	header := fmt.Sprintf("resolved experiment %s, written by dnw %s\nresume or re-check with: dnw run %s",
+		cfg.Experiment.Name, buildinfo.Version, run.Dir)
+	data := r.TOML(header, false)
+	if err := atomicfile.WriteFile(run.Path(runstore.ConfigFile), data); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(data)
+	bi := buildinfo.Read()
+	m.Experiment, m.Pipeline, m.Seed = cfg.Experiment.Name, cfg.Experiment.Pipeline, cfg.Experiment.Seed
+	m.ConfigSHA256, m.Build = hex.EncodeToString(sum[:]), bi
+	m.Started, m.Ended, m.Status, m.Error = now, nil, runstore.Running, ""
+	m.Sessions = append(m.Sessions, runstore.Session{
+		PID: os.Getpid(), Version: bi.Version, Args: append([]string{"run"}, args...),
+		Started: now, Status: runstore.Running,
+	})
+	return run.SaveManifest()
+}
+
+// endSession records how the session ended.
+func endSession(run *runstore.Run, runErr error) error {
+	now := time.Now().UTC()
+	m := run.Manifest
+	status := runstore.Done
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		status = runstore.Interrupted
+	case runErr != nil:
+		status = runstore.Failed
+		m.Error = runErr.Error()
+	}
+	m.Status, m.Ended = status, &now
+	s := &m.Sessions[len(m.Sessions)-1]
+	s.Status, s.Ended = status, &now
+	return run.SaveManifest()
+}

@@ -1,0 +1,165 @@
+package config
+
+// Config is one experiment, fully resolved. Its sections mirror the pipeline's stages
+// (concepts → pairs → base → collect → weightgen → finetune → report). Struct tags are
+// the schema: `toml` names the key, `doc` documents it, `min`/`max` bound numbers,
+// `enum` lists the allowed strings, `required` marks keys without a default.
+// experiments/README.md documents every key; a test keeps the two in step.
+type Config struct {
+	Experiment Experiment `toml:"experiment" doc:"what the run is called, its seed and where it goes"`
+	Data       Data       `toml:"data" doc:"concepts and paired images (stages concepts, pairs)"`
+	Model      Model      `toml:"model" doc:"the image-to-image GAN and its training objective"`
+	LoRA       LoRA       `toml:"lora" doc:"where LoRA goes in the generator and its size"`
+	Base       Training   `toml:"base" doc:"training of the base generator on a mixture of training concepts (stage base)"`
+	Collect    Collect    `toml:"collect" doc:"one LoRA fine-tune per training concept, K checkpoints each (stage collect)"`
+	Weightgen  Weightgen  `toml:"weightgen" doc:"the diffusion model over LoRA weight chunks (stage weightgen)"`
+	Finetune   Finetune   `toml:"finetune" doc:"held-out concepts fine-tuned from each initialization (stage finetune)"`
+	Metrics    Metrics    `toml:"metrics" doc:"image-quality metrics (built-in names or .wasm extension paths)"`
+	Filters    Filters    `toml:"filters" doc:"filters applied at each dataset hook (built-in names or .wasm extension paths)"`
+	Selftest   Selftest   `toml:"selftest" doc:"the self-test pipeline (experiment.pipeline = \"selftest\"), which exercises the runner"`
+}
+
+// Experiment names the run.
+type Experiment struct {
+	Name        string `toml:"name" required:"true" pattern:"name" doc:"run name: letters, digits, '.', '_' or '-'; the default run directory is runs/<name>"`
+	Description string `toml:"description" doc:"one sentence on what the experiment tests"`
+	Seed        int64  `toml:"seed" min:"0" doc:"root seed; every stage derives its own random stream from it and its name"`
+	Out         string `toml:"out" doc:"run directory, relative to the working directory; empty means runs/<name>; --out wins"`
+	Pipeline    string `toml:"pipeline" enum:"paper,selftest" doc:"paper: the denoised-weights pipeline; selftest: a small deterministic pipeline that checks the runner"`
+}
+
+// Data describes where concepts and paired images come from.
+type Data struct {
+	Source          string `toml:"source" enum:"procedural,folders" doc:"procedural: concepts rendered by dnw; folders: one directory per concept with prompt.txt, A/ and B/"`
+	Dir             string `toml:"dir" doc:"root of the concept folders (required when source = \"folders\")"`
+	ImageSize       int    `toml:"image_size" min:"16" max:"1024" doc:"side of the square images, in pixels; a multiple of 16"`
+	TrainConcepts   int    `toml:"train_concepts" min:"1" doc:"number of training concepts in the catalogue"`
+	HeldoutConcepts int    `toml:"heldout_concepts" min:"1" doc:"number of held-out concepts (unseen combinations, unseen paraphrases)"`
+	Paraphrases     int    `toml:"paraphrases" min:"1" doc:"prompts per concept"`
+	PairsPerConcept int    `toml:"pairs_per_concept" min:"1" doc:"training image pairs per concept"`
+	TestPairs       int    `toml:"test_pairs" min:"1" doc:"held-out test pairs per concept, used only for evaluation"`
+	SkipBad         bool   `toml:"skip_bad" doc:"skip unreadable or unpaired images with a warning instead of failing"`
+}
+
+// Model picks the GAN architecture plugin and the cGAN objective.
+type Model struct {
+	Arch     string         `toml:"arch" pattern:"plugin:arch" doc:"architecture plugin id"`
+	Options  map[string]any `toml:"options" doc:"options of the architecture plugin (checked against its schema)"`
+	GANLoss  string         `toml:"gan_loss" enum:"lsgan,bce" doc:"adversarial loss of the pix2pix objective"`
+	LambdaL1 float64        `toml:"lambda_l1" min:"0" doc:"weight of the L1 term (pix2pix: 100)"`
+}
+
+// LoRA picks the placement plugin and the adapter size.
+type LoRA struct {
+	Placement string         `toml:"placement" pattern:"plugin:lora" doc:"LoRA placement plugin id"`
+	Options   map[string]any `toml:"options" doc:"options of the placement plugin"`
+	Rank      int            `toml:"rank" min:"1" max:"256" doc:"LoRA rank r"`
+	Alpha     float64        `toml:"alpha" min:"0" doc:"LoRA scale α; ΔW = (α/r)·B·A"`
+}
+
+// Training is one supervised GAN training run.
+type Training struct {
+	Steps     int     `toml:"steps" min:"1" doc:"optimizer steps"`
+	Batch     int     `toml:"batch" min:"1" doc:"image pairs per step"`
+	LR        float64 `toml:"lr" min:"0" max:"1" doc:"Adam learning rate (β1 = 0.5, as pix2pix)"`
+	EvalEvery int     `toml:"eval_every" min:"1" doc:"steps between evaluations of the primary metric"`
+}
+
+// Collect trains one LoRA per training concept and keeps K checkpoints of each.
+type Collect struct {
+	Training
+	Checkpoints int     `toml:"checkpoints" min:"1" doc:"K: checkpoints kept per concept once the metric has converged"`
+	Every       int     `toml:"every" min:"1" doc:"M: steps between kept checkpoints"`
+	Epsilon     float64 `toml:"epsilon" min:"0" doc:"a checkpoint counts as converged within this relative distance of the concept's best metric"`
+}
+
+// Weightgen configures the diffusion model that predicts LoRA weights.
+type Weightgen struct {
+	Chunker     string         `toml:"chunker" pattern:"plugin:chunk" doc:"chunker plugin id (how LoRA vectors are grouped and cut)"`
+	ChunkSize   int            `toml:"chunk_size" min:"16" max:"65536" doc:"b: weights per chunk (paper: 256 best of 128/256/512)"`
+	Schedule    string         `toml:"schedule" pattern:"plugin:schedule" doc:"noise-schedule plugin id"`
+	Timesteps   int            `toml:"timesteps" min:"1" max:"100000" doc:"T: diffusion steps of the schedule"`
+	TextEncoder string         `toml:"text_encoder" pattern:"plugin:text" doc:"text-encoder plugin id"`
+	BlockIndex  string         `toml:"block_index" enum:"sinusoidal,learned,none" doc:"how the chunk index n is encoded (paper: sinusoidal)"`
+	Widths      []int          `toml:"widths" min:"1" doc:"channels of the 1-D UNet at its three levels"`
+	Heads       int            `toml:"heads" min:"1" doc:"attention heads of the transformer blocks"`
+	Steps       int            `toml:"steps" min:"1" doc:"training steps"`
+	Batch       int            `toml:"batch" min:"1" doc:"chunks per step"`
+	LR          float64        `toml:"lr" min:"0" max:"1" doc:"AdamW learning rate"`
+	EMA         float64        `toml:"ema" min:"0" max:"1" doc:"decay of the exponential moving average of weights; 0 turns it off"`
+	TextDropout float64        `toml:"text_dropout" min:"0" max:"1" doc:"probability of dropping the prompt (classifier-free guidance)"`
+	Sampler     string         `toml:"sampler" enum:"one-step,ddim" doc:"one-step: direct reconstruction at t_star (the paper); ddim: multi-step sampling"`
+	TStar       int            `toml:"t_star" min:"1" doc:"the noise-biased timestep of one-step prediction"`
+	DDIMSteps   int            `toml:"ddim_steps" min:"1" doc:"steps of DDIM sampling"`
+	Options     map[string]any `toml:"options" doc:"options passed to the chunker, schedule and text-encoder plugins, by plugin id"`
+}
+
+// Finetune compares initializations on held-out concepts.
+type Finetune struct {
+	Training
+	Methods []string `toml:"methods" enum:"scratch,lora-zero,lora-mean,lora-nearest,generated" doc:"initializations to compare"`
+}
+
+// Metrics names the image-quality metrics.
+type Metrics struct {
+	Primary string   `toml:"primary" doc:"metric that drives convergence and time-to-quality"`
+	Extra   []string `toml:"extra" doc:"further metrics reported beside the primary one"`
+}
+
+// Filters names the filters of each dataset hook.
+type Filters struct {
+	Checkpoints []string `toml:"checkpoints" doc:"which collected checkpoints enter the weight dataset"`
+	Concepts    []string `toml:"concepts" doc:"which concepts enter the catalogue"`
+	Pairs       []string `toml:"pairs" doc:"which image pairs are kept"`
+}
+
+// Selftest sizes the self-test pipeline: it draws a noisy linear-regression data set and
+// fits it with minibatch SGD, checkpointing as it goes, so kill-and-resume can be checked
+// on real, seeded, deterministic work.
+type Selftest struct {
+	Samples         int      `toml:"samples" min:"1" max:"10000000" doc:"rows of the synthetic regression data"`
+	Dim             int      `toml:"dim" min:"1" max:"4096" doc:"features per row"`
+	Steps           int      `toml:"steps" min:"1" doc:"SGD steps of the fit stage"`
+	Batch           int      `toml:"batch" min:"1" doc:"rows per SGD step"`
+	LR              float64  `toml:"lr" min:"0" max:"1" doc:"SGD learning rate"`
+	CheckpointEvery int      `toml:"checkpoint_every" min:"1" doc:"steps between checkpoints"`
+	StepDelay       Duration `toml:"step_delay" doc:"sleep per step, so a demo or a test can watch and interrupt the work (e.g. \"2ms\")"`
+}
+
+// Default returns the defaults of every key. Numbers come from the paper (Gong et al.,
+// ECCV 2024) and pix2pix where they exist, and are scaled to this 2-core machine where
+// they do not; the issue that implements a stage owns its numbers.
+func Default() Config {
+	return Config{
+		Experiment: Experiment{Seed: 0, Pipeline: "paper"},
+		Data: Data{
+			Source: "procedural", ImageSize: 64,
+			TrainConcepts: 60, HeldoutConcepts: 12, Paraphrases: 3,
+			PairsPerConcept: 32, TestPairs: 8,
+		},
+		Model: Model{Arch: "arch.e2gan", GANLoss: "lsgan", LambdaL1: 100},
+		LoRA:  LoRA{Placement: "lora.e2gan-paper", Rank: 4, Alpha: 4},
+		Base:  Training{Steps: 2000, Batch: 8, LR: 2e-4, EvalEvery: 100},
+		Collect: Collect{
+			Training:    Training{Steps: 400, Batch: 8, LR: 2e-4, EvalEvery: 20},
+			Checkpoints: 5, Every: 20, Epsilon: 0.02,
+		},
+		Weightgen: Weightgen{
+			Chunker: "chunk.per-layer", ChunkSize: 256,
+			Schedule: "schedule.linear", Timesteps: 1000,
+			TextEncoder: "text.hashgram", BlockIndex: "sinusoidal",
+			Widths: []int{64, 128, 256}, Heads: 4,
+			Steps: 5000, Batch: 256, LR: 1e-4, EMA: 0.999, TextDropout: 0.1,
+			Sampler: "one-step", TStar: 500, DDIMSteps: 50,
+		},
+		Finetune: Finetune{
+			Training: Training{Steps: 300, Batch: 8, LR: 2e-4, EvalEvery: 25},
+			Methods:  []string{"scratch", "lora-zero", "lora-mean", "lora-nearest", "generated"},
+		},
+		Metrics: Metrics{Primary: "psnr", Extra: []string{}},
+		Filters: Filters{Checkpoints: []string{"converged"}, Concepts: []string{}, Pairs: []string{}},
+		Selftest: Selftest{
+			Samples: 4096, Dim: 16, Steps: 2000, Batch: 32, LR: 0.05, CheckpointEvery: 100,
+		},
+	}
+}

@@ -1,0 +1,62 @@
+package config
+
+import "reflect"
+
+// Resolved is an experiment after includes, overrides and defaults: the Config and
+// where each of its values came from.
+type Resolved struct {
+	Config    Config
+	File      string   // the experiment file named on the command line
+	Overrides []string // the --set arguments, in order
+	origins   map[string]Pos
+}
+
+// Origin tells where the value of key was set; false means it is the default.
+func (r *Resolved) Origin(key string) (Pos, bool) {
+	p, ok := r.origins[key]
+	return p, ok
+}
+
+// Values returns the current values of the given keys; a section name stands for all of
+// its keys. Stages use it to fingerprint exactly the configuration they depend on.
+// An unknown key is a programmer error and panics.
+func (c *Config) Values(keys ...string) map[string]any {
+	out := map[string]any{}
+	for _, k := range keys {
+		if f, ok := fields[k]; ok {
+			out[k] = f.Value(c)
+			continue
+		}
+		s, ok := sectionNamed(k)
+		if !ok {
+			panic("config: Values of unknown key " + k)
+		}
+		for _, f := range s.Fields {
+			out[f.Key] = f.Value(c)
+		}
+	}
+	return out
+}
+
+// IsDefault reports whether field f of c holds dnw's default value.
+func (c *Config) IsDefault(f *Field) bool {
+	def := Default()
+	a, b := f.Value(c), f.Value(&def)
+	if m, ok := a.(map[string]any); ok && len(m) == 0 {
+		return b == nil || len(b.(map[string]any)) == 0
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// Diff lists the keys whose values differ between a and b, in schema order.
+func Diff(a, b *Config) []string {
+	var out []string
+	for _, s := range sections {
+		for _, f := range s.Fields {
+			if !reflect.DeepEqual(f.Value(a), f.Value(b)) {
+				out = append(out, f.Key)
+			}
+		}
+	}
+	return out
+}

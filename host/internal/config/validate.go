@@ -1,0 +1,169 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+var (
+	namePattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	pluginPattern = regexp.MustCompile(`^[a-z][a-z0-9]*\.[a-z0-9][a-z0-9.-]*$`)
+)
+
+// validate checks every field's value against its schema tags, then the rules that
+// relate several keys. Errors point at where the offending value was set.
+func (r *Resolved) validate() Errors {
+	var errs Errors
+	fail := func(key, hint, format string, args ...any) {
+		pos, set := r.origins[key]
+		if !set {
+			pos = Pos{File: r.File}
+			format += " (the default)"
+		}
+		errs = append(errs, &Error{Pos: pos, Key: key, Msg: fmt.Sprintf(format, args...), Hint: hint})
+	}
+	c := &r.Config
+	for _, s := range sections {
+		for _, f := range s.Fields {
+			if _, set := r.origins[f.Key]; f.Required && !set {
+				errs = append(errs, &Error{Pos: Pos{File: r.File}, Key: f.Key,
+					Msg: "missing required key", Hint: fmt.Sprintf("add %s = ... under [%s]", f.Name, f.Section)})
+				continue
+			}
+			checkField(f, f.value(c), fail)
+		}
+	}
+	for _, rule := range rules {
+		if key, msg := rule(c); msg != "" {
+			fail(key, "", "%s", msg)
+		}
+	}
+	return errs
+}
+
+// checkField applies a field's min, max, enum and pattern tags to its value (to every
+// element, for arrays).
+func checkField(f *Field, v reflect.Value, fail func(key, hint, format string, args ...any)) {
+	if v.Kind() == reflect.Slice {
+		for i := range v.Len() {
+			checkField(f, v.Index(i), func(key, hint, format string, args ...any) {
+				fail(key, hint, "element %d: "+format, append([]any{i}, args...)...)
+			})
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Float64:
+		n := v.Convert(reflect.TypeFor[float64]()).Float()
+		if math.IsNaN(n) || f.Min != nil && n < *f.Min || f.Max != nil && n > *f.Max {
+			fail(f.Key, "", "%v is out of range (%s)", v.Interface(), bounds(f))
+		}
+	case reflect.String:
+		s := v.String()
+		if f.Enum != nil && !slices.Contains(f.Enum, s) {
+			hint := ""
+			if best := Suggest(s, f.Enum); best != "" {
+				hint = "did you mean " + best + "?"
+			}
+			fail(f.Key, hint, "%q is not one of %s", s, strings.Join(f.Enum, ", "))
+		}
+		checkPattern(f, s, fail)
+	}
+}
+
+func checkPattern(f *Field, s string, fail func(key, hint, format string, args ...any)) {
+	kind, isPlugin := strings.CutPrefix(f.Pattern, "plugin:")
+	switch {
+	case f.Pattern == "name" && !namePattern.MatchString(s):
+		fail(f.Key, "", "%q is not a valid name (letters, digits, '.', '_', '-'; not empty)", s)
+	case isPlugin && (!pluginPattern.MatchString(s) || !strings.HasPrefix(s, kind+".")):
+		fail(f.Key, "", "%q is not a %s plugin id (lowercase, like %s.NAME)", s, kind, kind)
+	}
+}
+
+func bounds(f *Field) string {
+	switch {
+	case f.Min != nil && f.Max != nil:
+		return fmt.Sprintf("must be between %v and %v", *f.Min, *f.Max)
+	case f.Min != nil:
+		return fmt.Sprintf("must be ≥ %v", *f.Min)
+	default:
+		return fmt.Sprintf("must be ≤ %v", *f.Max)
+	}
+}
+
+// rules relate several keys; each returns the key to blame and a message, or "".
+var rules = []func(c *Config) (key, msg string){
+	func(c *Config) (string, string) {
+		if c.Data.Source == "folders" && c.Data.Dir == "" {
+			return "data.dir", `is required when data.source = "folders"`
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
+		if c.Data.ImageSize%16 != 0 {
+			return "data.image_size", fmt.Sprintf("%d is not a multiple of 16 (the generators downsample by 16)", c.Data.ImageSize)
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
+		if n := len(c.Weightgen.Widths); n != 3 {
+			return "weightgen.widths", fmt.Sprintf("has %d entries; the 1-D UNet has 3 levels", n)
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
+		if c.Weightgen.TStar > c.Weightgen.Timesteps {
+			return "weightgen.t_star", fmt.Sprintf("%d exceeds weightgen.timesteps = %d", c.Weightgen.TStar, c.Weightgen.Timesteps)
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
+		if c.Weightgen.DDIMSteps > c.Weightgen.Timesteps {
+			return "weightgen.ddim_steps", fmt.Sprintf("%d exceeds weightgen.timesteps = %d", c.Weightgen.DDIMSteps, c.Weightgen.Timesteps)
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
+		if need := c.Collect.Checkpoints * c.Collect.Every; need > c.Collect.Steps {
+			return "collect.steps", fmt.Sprintf("%d steps cannot hold %d checkpoints %d steps apart (%d)",
+				c.Collect.Steps, c.Collect.Checkpoints, c.Collect.Every, need)
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
+		for section, t := range map[string]Training{"base": c.Base, "collect": c.Collect.Training, "finetune": c.Finetune.Training} {
+			if t.EvalEvery > t.Steps {
+				return section + ".eval_every", fmt.Sprintf("%d exceeds %s.steps = %d", t.EvalEvery, section, t.Steps)
+			}
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
+		if len(c.Finetune.Methods) == 0 {
+			return "finetune.methods", "is empty; name at least one initialization"
+		}
+		for i, m := range c.Finetune.Methods {
+			if slices.Contains(c.Finetune.Methods[:i], m) {
+				return "finetune.methods", fmt.Sprintf("lists %q twice", m)
+			}
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
+		if c.Metrics.Primary == "" {
+			return "metrics.primary", "is empty; name the metric that drives convergence"
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
+		if c.Selftest.Batch > c.Selftest.Samples {
+			return "selftest.batch", fmt.Sprintf("%d exceeds selftest.samples = %d", c.Selftest.Batch, c.Selftest.Samples)
+		}
+		return "", ""
+	},
+}

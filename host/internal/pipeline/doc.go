@@ -1,0 +1,4 @@
+// Package pipeline defines dnw's pipelines: the paper's (concepts → pairs → base →
+// collect → weightgen → finetune → report) and the self-test, a small deterministic
+// pipeline that exercises the stage runner on real, seeded work.
+package pipeline

@@ -1,0 +1,25 @@
+package pipeline
+
+import "dnw/host/internal/stage"
+
+// Paper is the pipeline of Gong et al., "Efficient Training with Denoised Neural
+// Weights" (ECCV 2024). Its stages are implemented by later milestones; until a stage
+// has a Run function, the runner refuses the pipeline up front and names what is missing.
+func Paper() stage.Pipeline {
+	return stage.Pipeline{Name: "paper", Stages: []stage.Stage{
+		{Name: "concepts", Doc: "the concept catalogue: prompts, edits, train/held-out split",
+			Keys: []string{"data"}},
+		{Name: "pairs", Doc: "paired source/target images per concept",
+			Keys: []string{"data"}},
+		{Name: "base", Doc: "the base generator trained on a mixture of training concepts",
+			Keys: []string{"model", "base"}},
+		{Name: "collect", Doc: "one LoRA per training concept, K converged checkpoints each",
+			Keys: []string{"lora", "collect", "metrics", "filters"}},
+		{Name: "weightgen", Doc: "the diffusion model over LoRA weight chunks",
+			Keys: []string{"weightgen"}},
+		{Name: "finetune", Doc: "held-out concepts fine-tuned from each initialization",
+			Keys: []string{"finetune", "metrics"}},
+		{Name: "report", Doc: "report.md, report.html and results.json",
+			Keys: []string{"metrics"}},
+	}}
+}

@@ -1,0 +1,185 @@
+package runstore
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"dnw/host/internal/atomicfile"
+)
+
+// File names inside a run directory.
+const (
+	ConfigFile   = "config.toml"
+	ManifestFile = "manifest.json"
+	LogFile      = "logs/dnw.log"
+	lockFile     = ".lock"
+)
+
+// ErrBusy means another process holds the run's lock.
+var ErrBusy = errors.New("runstore: run directory is in use")
+
+// Run is an open, locked run directory.
+type Run struct {
+	Dir      string
+	Manifest *Manifest
+	lock     *os.File
+}
+
+// Open locks the run directory (creating it if needed), sweeps temporary files left by
+// a killed process, and reads the manifest if there is one (Manifest is nil otherwise).
+func Open(dir string) (*Run, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("runstore: %w", err)
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("runstore: %w", err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		pid, _ := readPID(lock)
+		lock.Close()
+		return nil, fmt.Errorf("%w: %s is held by dnw process %d", ErrBusy, dir, pid)
+	}
+	lock.Truncate(0)
+	lock.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+
+	r := &Run{Dir: dir, lock: lock}
+	if err := atomicfile.RemoveTemps(dir); err != nil {
+		r.Close()
+		return nil, fmt.Errorf("runstore: sweeping temporary files: %w", err)
+	}
+	m, err := ReadManifest(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		r.Close()
+		return nil, err
+	}
+	r.Manifest = m
+	return r, nil
+}
+
+// Close releases the lock.
+func (r *Run) Close() error {
+	return r.lock.Close() // closing the descriptor releases the flock
+}
+
+// Path joins a slash-separated name onto the run directory.
+func (r *Run) Path(name string) string { return filepath.Join(r.Dir, filepath.FromSlash(name)) }
+
+// SaveManifest writes manifest.json atomically.
+func (r *Run) SaveManifest() error {
+	data, err := json.MarshalIndent(r.Manifest, "", "  ")
+	if err != nil {
+		return fmt.Errorf("runstore: %w", err)
+	}
+	return atomicfile.WriteFile(r.Path(ManifestFile), append(data, '\n'))
+}
+
+// ReadManifest reads RUN_DIR/manifest.json; fs.ErrNotExist means dir holds no run.
+func ReadManifest(dir string) (*Manifest, error) {
+	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("runstore: %s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	if m.Format != ManifestFormat {
+		return nil, fmt.Errorf("runstore: %s has format %d; this dnw reads format %d",
+			filepath.Join(dir, ManifestFile), m.Format, ManifestFormat)
+	}
+	return &m, nil
+}
+
+// Holder returns the PID of the process holding dir's lock, or 0 if none does.
+func Holder(dir string) int {
+	f, err := os.Open(filepath.Join(dir, lockFile))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB) == nil {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		return 0
+	}
+	pid, _ := readPID(f)
+	return pid
+}
+
+func readPID(f *os.File) (int, error) {
+	data, err := io.ReadAll(io.NewSectionReader(f, 0, 32))
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.TrimSpace(string(data)))
+}
+
+// Artifacts lists the files under the run-relative directory rel, sorted, with their
+// sizes and SHA-256 digests.
+func (r *Run) Artifacts(rel string) ([]Artifact, error) {
+	var out []Artifact
+	root := r.Path(rel)
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		a, err := r.hashFile(p)
+		if err == nil {
+			out = append(out, a)
+		}
+		return err
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	slices.SortFunc(out, func(a, b Artifact) int { return strings.Compare(a.Path, b.Path) })
+	return out, err
+}
+
+// Intact reports whether the artifact's file still has its recorded size and digest.
+func (r *Run) Intact(a Artifact) bool {
+	got, err := r.hashFile(r.Path(a.Path))
+	return err == nil && got == a
+}
+
+func (r *Run) hashFile(p string) (Artifact, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return Artifact{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return Artifact{}, err
+	}
+	rel, err := filepath.Rel(r.Dir, p)
+	if err != nil {
+		return Artifact{}, err
+	}
+	return Artifact{Path: filepath.ToSlash(rel), Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// OpenLog opens logs/dnw.log for appending; every session adds to it.
+func (r *Run) OpenLog() (*os.File, error) {
+	p := r.Path(LogFile)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, fmt.Errorf("runstore: %w", err)
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("runstore: %w", err)
+	}
+	return f, nil
+}

@@ -1,0 +1,198 @@
+package stage
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"dnw/host/internal/config"
+	"dnw/host/internal/progress"
+	"dnw/host/internal/runstore"
+)
+
+// Runner executes a pipeline in an open run directory whose manifest the caller has
+// prepared (runstore.Run.Manifest non-nil).
+type Runner struct {
+	Run      *runstore.Run
+	Config   *config.Config
+	Log      *slog.Logger
+	Progress *progress.Reporter
+	Now      func() time.Time // nil means time.Now
+}
+
+// Execute runs every stage that is not already done with the same fingerprint. It
+// stops at the first failure; a stage stopped by ctx is recorded as interrupted.
+func (r *Runner) Execute(ctx context.Context, p Pipeline) error {
+	if err := p.Check(); err != nil {
+		return err
+	}
+	for i := range p.Stages {
+		if err := r.stage(ctx, &p.Stages[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Runner) stage(ctx context.Context, s *Stage) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rec := r.Run.Manifest.Stage(s.Name)
+	fp, err := r.fingerprint(s)
+	if err != nil {
+		return err
+	}
+	ckPath := r.Run.Path("checkpoints/" + s.Name + ".ckpt")
+	if rec.Status == runstore.Done {
+		why := r.staleReason(rec, fp)
+		if why == "" {
+			r.Log.Info("stage up to date", "stage", s.Name)
+			os.Remove(ckPath)
+			return nil
+		}
+		r.Log.Info("stage out of date: "+why, "stage", s.Name)
+	}
+
+	ck, err := readCheckpoint(ckPath)
+	resume := err == nil && ck.Fingerprint == fp
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		r.Log.Warn("unreadable checkpoint; starting the stage afresh", "stage", s.Name, "err", err)
+	case !resume:
+		r.Log.Info("checkpoint was made with other config or inputs; starting the stage afresh", "stage", s.Name)
+	}
+	if !resume {
+		// Files of an earlier attempt under other settings must not mix with this one's.
+		os.Remove(ckPath)
+		if err := os.RemoveAll(r.Run.Path("stages/" + s.Name)); err != nil {
+			return fmt.Errorf("stage %s: clearing old files: %w", s.Name, err)
+		}
+		rec.Progress, rec.ResumedAt, rec.Seconds = nil, 0, 0
+	}
+	if err := os.MkdirAll(r.Run.Path("stages/"+s.Name), 0o755); err != nil {
+		return fmt.Errorf("stage %s: %w", s.Name, err)
+	}
+
+	start := r.now()
+	rec.Status, rec.Fingerprint, rec.Started, rec.Ended = runstore.Running, fp, &start, nil
+	rec.Error, rec.Artifacts = "", nil
+	if err := r.Run.SaveManifest(); err != nil {
+		return err
+	}
+	r.Log.Info("stage started", "stage", s.Name, "resume", resume)
+	env := &Env{Config: r.Config, Log: r.Log.With("stage", s.Name), stage: s, run: r.Run,
+		rec: rec, fingerprint: fp, reporter: r.Progress, started: time.Now(), before: rec.Seconds}
+	err = call(ctx, s, env)
+	if env.bar != nil && err == nil {
+		env.bar.Finish()
+	}
+	end := r.now()
+	rec.Seconds = env.before + time.Since(env.started).Seconds()
+	rec.Ended = &end
+	if err == nil {
+		err = r.finish(s, rec)
+	}
+	if err != nil {
+		rec.Status = runstore.Failed
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			rec.Status = runstore.Interrupted
+		}
+		rec.Error = err.Error()
+		if serr := r.Run.SaveManifest(); serr != nil {
+			r.Log.Error("cannot save manifest", "err", serr)
+		}
+		return fmt.Errorf("stage %s: %w", s.Name, err)
+	}
+	if err := r.Run.SaveManifest(); err != nil {
+		return err
+	}
+	os.Remove(ckPath)
+	r.Log.Info("stage done", "stage", s.Name, "seconds", fmt.Sprintf("%.2f", rec.Seconds),
+		"artifacts", len(rec.Artifacts))
+	return nil
+}
+
+// call runs the stage, turning a panic into an error so the manifest still records it.
+func call(ctx context.Context, s *Stage, env *Env) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return s.Run(ctx, env)
+}
+
+// finish checks the declared outputs and records the stage's artifacts.
+func (r *Runner) finish(s *Stage, rec *runstore.StageRecord) error {
+	for _, out := range s.Outputs {
+		if _, err := os.Stat(r.Run.Path("stages/" + s.Name + "/" + out)); err != nil {
+			return fmt.Errorf("did not write its declared output %s", out)
+		}
+	}
+	arts, err := r.Run.Artifacts("stages/" + s.Name)
+	if err != nil {
+		return err
+	}
+	rec.Status, rec.Artifacts = runstore.Done, arts
+	return nil
+}
+
+// staleReason says why a done stage must run again, or "" if it need not.
+func (r *Runner) staleReason(rec *runstore.StageRecord, fp string) string {
+	if rec.Fingerprint != fp {
+		return "its config keys or inputs changed"
+	}
+	for _, a := range rec.Artifacts {
+		if !r.Run.Intact(a) {
+			return "artifact " + a.Path + " is missing or was modified"
+		}
+	}
+	return ""
+}
+
+// fingerprint hashes what a stage's result depends on: the values of its config keys,
+// the seed, and the digests of its inputs.
+func (r *Runner) fingerprint(s *Stage) (string, error) {
+	inputs := map[string]string{}
+	for _, in := range s.Inputs {
+		up, _, _ := strings.Cut(in, "/")
+		digest := ""
+		for _, a := range r.Run.Manifest.Stage(up).Artifacts {
+			if a.Path == "stages/"+in {
+				digest = a.SHA256
+			}
+		}
+		if digest == "" {
+			return "", fmt.Errorf("stage %s: input %s was not recorded by stage %s", s.Name, in, up)
+		}
+		inputs[in] = digest
+	}
+	data, err := json.Marshal(struct {
+		Stage  string
+		Config map[string]any
+		Inputs map[string]string
+	}{s.Name, r.Config.Values(append([]string{"experiment.seed"}, s.Keys...)...), inputs})
+	if err != nil {
+		return "", fmt.Errorf("stage %s: fingerprint: %w", s.Name, err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
+}

@@ -1,0 +1,53 @@
+package stage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Stage is one step of a pipeline.
+type Stage struct {
+	Name    string
+	Doc     string   // one line, shown by dnw status and --help
+	Inputs  []string // artifacts of earlier stages it reads, as "stage/file"
+	Outputs []string // files it must leave in its own directory
+	Keys    []string // config keys or whole sections it depends on (experiment.seed always counts)
+	Run     func(ctx context.Context, env *Env) error
+}
+
+// Pipeline is an ordered list of stages.
+type Pipeline struct {
+	Name   string
+	Stages []Stage
+}
+
+// Check reports the first structural problem: a stage without Run (not implemented in
+// this build), a duplicate name, or an input that no earlier stage declares as output.
+func (p Pipeline) Check() error {
+	outputs := map[string]bool{}
+	var missing []string
+	for i, s := range p.Stages {
+		for _, prev := range p.Stages[:i] {
+			if prev.Name == s.Name {
+				return fmt.Errorf("stage: pipeline %s has two stages named %s", p.Name, s.Name)
+			}
+		}
+		for _, in := range s.Inputs {
+			if !outputs[in] {
+				return fmt.Errorf("stage: %s reads %s, which no earlier stage of %s writes", s.Name, in, p.Name)
+			}
+		}
+		for _, out := range s.Outputs {
+			outputs[s.Name+"/"+out] = true
+		}
+		if s.Run == nil {
+			missing = append(missing, s.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("stage: pipeline %s: stages not implemented in this build of dnw: %s",
+			p.Name, strings.Join(missing, ", "))
+	}
+	return nil
+}
