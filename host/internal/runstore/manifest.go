@@ -53,7 +53,7 @@ type StageRecord struct {
 	Fingerprint string     `json:"fingerprint,omitempty"` // of the config keys and inputs it ran with
 	Started     *time.Time `json:"started,omitempty"`
 	Ended       *time.Time `json:"ended,omitempty"`
-	Seconds     float64    `json:"seconds,omitempty"`  // wall time over all sessions
+	Seconds     float64    `json:"seconds,omitempty"`    // wall time over all sessions
 	ResumedAt   int64      `json:"resumed_at,omitempty"` // progress at the last resume from a checkpoint
 	Progress    *Progress  `json:"progress,omitempty"`
 	Artifacts   []Artifact `json:"artifacts,omitempty"`
