@@ -1,5 +1,3 @@
-// Command dnw is the denoised-neural-weights host: it runs experiments described in
-// TOML through a pipeline of resumable stages. Run `dnw --help` for the commands.
 package main
 
 import (

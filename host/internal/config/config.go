@@ -21,10 +21,10 @@ type Config struct {
 
 // Experiment names the run.
 type Experiment struct {
-	Name        string `toml:"name" required:"true" pattern:"name" doc:"run name: letters, digits, '.', '_' or '-'; the default run directory is runs/<name>"`
+	Name        string `toml:"name" required:"true" pattern:"name" doc:"run name: letters, digits, '.', '_' or '-'; the default run directory is runs/NAME"`
 	Description string `toml:"description" doc:"one sentence on what the experiment tests"`
 	Seed        int64  `toml:"seed" min:"0" doc:"root seed; every stage derives its own random stream from it and its name"`
-	Out         string `toml:"out" doc:"run directory, relative to the working directory; empty means runs/<name>; --out wins"`
+	Out         string `toml:"out" doc:"run directory, relative to the working directory; empty means runs/NAME; --out wins"`
 	Pipeline    string `toml:"pipeline" enum:"paper,selftest" doc:"paper: the denoised-weights pipeline; selftest: a small deterministic pipeline that checks the runner"`
 }
 

@@ -44,7 +44,10 @@ func load(read func(string) ([]byte, error), join func(parent, rel string) strin
 	}
 	r := &Resolved{Config: Default(), File: name, Overrides: overrides, origins: map[string]Pos{}}
 	l.apply(r)
-	l.errs = append(l.errs, r.validate()...)
+	if !l.unreadable {
+		// A file that did not parse contributed nothing, so "missing key" would mislead.
+		l.errs = append(l.errs, r.validate()...)
+	}
 	if err := l.errs.orNil(); err != nil {
 		return nil, err
 	}
@@ -67,6 +70,8 @@ type loader struct {
 	order []string           // keys in the order first set
 	stack []string           // include chain, for cycles
 	errs  Errors
+
+	unreadable bool // a file could not be read or parsed
 }
 
 func (l *loader) errorf(pos Pos, key, hint, format string, args ...any) {
@@ -94,6 +99,7 @@ func (l *loader) file(name string, from Pos) {
 	data, err := l.read(name)
 	if err != nil {
 		l.errorf(from, "", "", "cannot read experiment file: %v", unwrapPathError(err))
+		l.unreadable = true
 		return
 	}
 	var tree map[string]any
@@ -104,6 +110,7 @@ func (l *loader) file(name string, from Pos) {
 		} else {
 			l.errorf(Pos{File: name}, "", "", "%v", err)
 		}
+		l.unreadable = true
 		return
 	}
 	lines := newLineFinder(string(data))
