@@ -79,11 +79,15 @@ func (r *Resolved) writeTable(b *bytes.Buffer, path []string, m map[string]any, 
 	}
 }
 
+// maxAlign is the widest key line that marks are aligned after; a longer line (a
+// long description) gets its mark right after it instead of pushing every mark right.
+const maxAlign = 40
+
 // writeAligned writes key lines with their marks lined up in one column.
 func writeAligned(b *bytes.Buffer, lines []keyLine) {
 	width := 0
 	for _, l := range lines {
-		if l.mark != "" {
+		if l.mark != "" && len(l.text) <= maxAlign {
 			width = max(width, len(l.text))
 		}
 	}

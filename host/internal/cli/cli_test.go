@@ -1,0 +1,188 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// dnw runs the CLI in process and returns its exit code, stdout and stderr.
+func dnw(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Main(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const shipped = "../../../experiments/"
+
+func TestValidateShippedExperiments(t *testing.T) {
+	files, _ := filepath.Glob(shipped + "*.toml")
+	more, _ := filepath.Glob(shipped + "ablations/*.toml")
+	files = append(files, more...)
+	code, out, errOut := dnw(t, append([]string{"validate"}, files...)...)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if got := strings.Count(out, "ok    "); got != len(files) {
+		t.Errorf("%d ok lines for %d files:\n%s", got, len(files), out)
+	}
+}
+
+func TestValidateMisspeltKeyExits2WithLocationAndSuggestion(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "bad.toml", "[experiment]\nname = \"bad\"\n\n[weightgen]\nchunck_size = 128\n")
+	code, out, errOut := dnw(t, "validate", f)
+	if code != ExitUsage {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	want := f + ":5: weightgen.chunck_size: unknown key; did you mean chunk_size?"
+	if !strings.Contains(errOut, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut)
+	}
+	if !strings.Contains(out, "FAIL  "+f) {
+		t.Errorf("stdout does not mark the file failed:\n%s", out)
+	}
+}
+
+func TestShowMarksOverriddenValues(t *testing.T) {
+	code, out, errOut := dnw(t, "show", shipped+"ablations/chunk-128.toml", "--set", "weightgen.steps=77")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"chunk_size = 128", "# * " + shipped + "ablations/chunk-128.toml:10",
+		"steps = 77", "# * --set weightgen.steps=77",
+		"seed = 1", "# * " + shipped + "quickstart.toml:8",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show output lacks %q", want)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "chunker = ") && strings.Contains(line, "#") {
+			t.Errorf("default value marked: %q", line)
+		}
+	}
+}
+
+func TestSetWithUnknownKeyFailsLikeABadFile(t *testing.T) {
+	for _, cmd := range []string{"show", "validate", "run"} {
+		code, _, errOut := dnw(t, cmd, shipped+"selftest.toml", "--set", "selftest.stpes=3")
+		if code != ExitUsage {
+			t.Errorf("%s: exit %d, want 2", cmd, code)
+		}
+		if want := "--set selftest.stpes=3: selftest.stpes: unknown key; did you mean steps?"; !strings.Contains(errOut, want) {
+			t.Errorf("%s: stderr lacks %q:\n%s", cmd, want, errOut)
+		}
+	}
+}
+
+func TestHelpIsUsefulEverywhere(t *testing.T) {
+	code, out, _ := dnw(t, "--help")
+	if code != ExitOK {
+		t.Fatalf("--help exit %d", code)
+	}
+	for _, c := range commands {
+		if !strings.Contains(out, "  "+c.name+" ") {
+			t.Errorf("overview lacks %s", c.name)
+		}
+		code, out, _ := dnw(t, c.name, "--help")
+		if code != ExitOK || !strings.Contains(out, "Usage: dnw "+c.name) || len(out) < 200 {
+			t.Errorf("dnw %s --help: exit %d\n%s", c.name, code, out)
+		}
+	}
+	if code, _, _ := dnw(t); code != ExitUsage {
+		t.Errorf("no arguments: exit %d, want 2", code)
+	}
+	code, _, errOut := dnw(t, "stauts")
+	if code != ExitUsage || !strings.Contains(errOut, `did you mean "status"?`) {
+		t.Errorf("misspelt command: exit %d, %s", code, errOut)
+	}
+	code, _, errOut = dnw(t, "run", "--bogus")
+	if code != ExitUsage || !strings.Contains(errOut, "flag provided but not defined: -bogus") {
+		t.Errorf("unknown flag: exit %d, %s", code, errOut)
+	}
+}
+
+func TestRunSelftestThenRerunSkipsEverything(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	args := []string{"run", shipped + "selftest.toml", "--out", dir,
+		"--set", "selftest.steps=200", "--set", "selftest.step_delay=0s"}
+	code, out, errOut := dnw(t, args...)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{"status      done", "sample", "fit", "200/200 steps", "summarize"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("final status lacks %q:\n%s", want, out)
+		}
+	}
+	for _, f := range []string{"config.toml", "manifest.json", "logs/dnw.log", "stages/summarize/summary.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("run directory lacks %s", f)
+		}
+	}
+
+	code, _, errOut = dnw(t, "run", dir) // resume by directory
+	if code != ExitOK || strings.Count(errOut, "stage up to date") != 3 || strings.Contains(errOut, "stage started") {
+		t.Errorf("rerun did work: exit %d\n%s", code, errOut)
+	}
+
+	// A key only fit depends on reruns fit and summarize, not sample.
+	code, _, errOut = dnw(t, append(args, "--set", "selftest.lr=0.02")...)
+	if code != ExitOK || !strings.Contains(errOut, "stage up to date stage=sample") ||
+		!strings.Contains(errOut, "keys=selftest.lr") || strings.Count(errOut, "stage started") != 2 {
+		t.Errorf("changed selftest.lr: exit %d\n%s", code, errOut)
+	}
+
+	code, out, _ = dnw(t, "status", dir, "--artifacts")
+	if code != ExitOK || !strings.Contains(out, "stages/fit/weights.bin") || !strings.Contains(out, "sessions    3") {
+		t.Errorf("status: exit %d\n%s", code, out)
+	}
+}
+
+func TestRunRefusesAnotherExperimentsDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	if code, _, errOut := dnw(t, "run", shipped+"selftest.toml", "--out", dir, "--set", "selftest.steps=10",
+		"--set", "selftest.step_delay=0s"); code != ExitOK {
+		t.Fatal(errOut)
+	}
+	code, _, errOut := dnw(t, "run", shipped+"selftest.toml", "--out", dir, "--set", "experiment.name=other")
+	if code != ExitUsage || !strings.Contains(errOut, `holds a run of experiment "selftest"`) {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
+
+func TestRunPaperPipelineNamesMissingStages(t *testing.T) {
+	code, _, errOut := dnw(t, "run", "--out", filepath.Join(t.TempDir(), "q"))
+	if code != ExitFailure || !strings.Contains(errOut, "not implemented in this build of dnw: concepts") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
+
+func TestStatusOfANonRunDirectory(t *testing.T) {
+	code, _, errOut := dnw(t, "status", t.TempDir())
+	if code != ExitUsage || !strings.Contains(errOut, "is not a run directory") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := dnw(t, "version")
+	if code != ExitOK || !strings.HasPrefix(out, "dnw ") || !strings.Contains(out, "go1.") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
