@@ -3,6 +3,9 @@
 
 GO  ?= go
 BIN := bin/dnw
+# The commit goes into `dnw version` and every run's manifest.
+COMMIT := $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo +dirty)
+LDFLAGS := -X dnw/host/internal/buildinfo.stampedCommit=$(COMMIT)
 
 .PHONY: all build demo test check fmt deps clean
 
@@ -13,7 +16,7 @@ deps:
 	$(GO) mod download
 
 build: deps
-	$(GO) build -o $(BIN) ./host/cmd/dnw
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./host/cmd/dnw
 
 # demo runs the main job: until the paper's stages land it is the self-test pipeline,
 # which exercises the stage runner end to end into runs/selftest.

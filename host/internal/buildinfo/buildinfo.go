@@ -8,9 +8,12 @@ import (
 	"strings"
 )
 
-// Version is dnw's release version; `make build` overrides it with -ldflags -X when
-// building from a tagged tree.
+// Version is dnw's release version.
 var Version = "0.1.0-dev"
+
+// stampedCommit is set by `make build` (-ldflags -X) for builds where the Go toolchain
+// does not stamp VCS information itself (GOFLAGS=-buildvcs=false).
+var stampedCommit = ""
 
 // Info describes the binary and the machine.
 type Info struct {
@@ -39,7 +42,7 @@ func Read() Info {
 func commit() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
-		return ""
+		return stampedCommit
 	}
 	var rev string
 	dirty := false
@@ -51,7 +54,10 @@ func commit() string {
 			dirty = s.Value == "true"
 		}
 	}
-	if rev != "" && dirty {
+	if rev == "" {
+		return stampedCommit
+	}
+	if dirty {
 		rev += "+dirty"
 	}
 	return rev
