@@ -1,0 +1,77 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dnw/host/internal/config"
+	"dnw/host/internal/progress"
+	"dnw/host/internal/runstore"
+	"dnw/host/internal/stage"
+)
+
+func TestForKnowsEveryPipelineOfTheSchema(t *testing.T) {
+	f, _ := config.Lookup("experiment.pipeline")
+	for _, name := range f.Enum {
+		p, err := For(name)
+		if err != nil || p.Name != name {
+			t.Errorf("For(%q) = %v, %v", name, p.Name, err)
+		}
+	}
+	if _, err := For("nope"); err == nil {
+		t.Error("unknown pipeline accepted")
+	}
+}
+
+func TestPaperPipelineOrderAndMissingStages(t *testing.T) {
+	p := Paper()
+	var names []string
+	for _, s := range p.Stages {
+		names = append(names, s.Name)
+		c := config.Default()
+		c.Values(s.Keys...) // panics on a key the schema lacks
+	}
+	if got := strings.Join(names, " → "); got != "concepts → pairs → base → collect → weightgen → finetune → report" {
+		t.Errorf("order %s", got)
+	}
+	err := p.Check()
+	if err == nil || !strings.Contains(err.Error(), "concepts, pairs, base, collect, weightgen, finetune, report") {
+		t.Errorf("Check = %v", err)
+	}
+}
+
+func TestSelftestFitsTheTrueWeights(t *testing.T) {
+	cfg := config.Default()
+	cfg.Experiment.Name = "t"
+	cfg.Selftest.Samples, cfg.Selftest.Steps = 2000, 1500
+	run, err := runstore.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	run.Manifest = &runstore.Manifest{Format: runstore.ManifestFormat}
+	r := &stage.Runner{Run: run, Config: &cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Progress: progress.New(io.Discard, progress.Options{})}
+	if err := r.Execute(context.Background(), Selftest()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(run.Dir, "stages/summarize/summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	// SGD on y = x·w + ε, ε ~ N(0, 0.1²): the loss falls to the noise floor and the
+	// weights approach the truth.
+	if s.FirstLoss < 10*s.FinalLoss || s.FinalLoss > 1.5*s.NoiseFloor || s.WeightRMSE > 0.02 {
+		t.Errorf("fit did not converge: %+v", s)
+	}
+}
