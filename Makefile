@@ -7,7 +7,7 @@ BIN := bin/dnw
 COMMIT := $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo +dirty)
 LDFLAGS := -X dnw/host/internal/buildinfo.stampedCommit=$(COMMIT)
 
-.PHONY: all build demo test check fmt deps clean
+.PHONY: all build demo test check fmt deps clean proto
 
 all: build
 
@@ -39,3 +39,20 @@ fmt:
 
 clean:
 	rm -rf bin runs
+
+# proto regenerates sdk/proto/pluginpb from sdk/proto/dnw/plugin/v1/plugin.proto with
+# pinned generators (protoc from Debian's protobuf-compiler; the Go plugins at the
+# versions matching go.mod's protobuf and grpc runtimes). The generated code is
+# committed, so building dnw never needs protoc.
+PROTOC_GEN_GO_VERSION      := v1.36.6
+PROTOC_GEN_GO_GRPC_VERSION := v1.3.0
+TOOLS := $(CURDIR)/bin/tools
+
+proto:
+	@command -v protoc >/dev/null || (apt-get update && apt-get install -y --no-install-recommends protobuf-compiler)
+	GOBIN=$(TOOLS) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+	GOBIN=$(TOOLS) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
+	PATH=$(TOOLS):$$PATH protoc -I sdk/proto \
+		--go_out=. --go_opt=module=dnw \
+		--go-grpc_out=. --go-grpc_opt=module=dnw \
+		sdk/proto/dnw/plugin/v1/plugin.proto

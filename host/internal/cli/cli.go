@@ -28,6 +28,7 @@ type command struct {
 	args    string // synopsis after the name
 	summary string // one line for the overview
 	help    string // what it does and examples, for `dnw NAME --help`
+	hidden  bool   // left out of the overview: run by dnw itself
 	run     func(ctx context.Context, a *app, args []string) error
 }
 
@@ -35,7 +36,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, validateCmd, showCmd, statusCmd, versionCmd}
+	commands = []*command{runCmd, validateCmd, showCmd, statusCmd, pluginsCmd, versionCmd, pluginCmd}
 }
 
 const overview = `dnw — denoised neural weights.
@@ -155,7 +156,9 @@ func commandNames() []string {
 func printOverview(w io.Writer) {
 	var b strings.Builder
 	for _, c := range commands {
-		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.summary)
+		if !c.hidden {
+			fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.summary)
+		}
 	}
 	fmt.Fprintf(w, overview, b.String())
 }

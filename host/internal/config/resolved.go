@@ -1,6 +1,9 @@
 package config
 
-import "reflect"
+import (
+	"reflect"
+	"strings"
+)
 
 // Resolved is an experiment after includes, overrides and defaults: the Config and
 // where each of its values came from.
@@ -15,6 +18,21 @@ type Resolved struct {
 func (r *Resolved) Origin(key string) (Pos, bool) {
 	p, ok := r.origins[key]
 	return p, ok
+}
+
+// OriginUnder tells where key, or the first-set key inside the table key, was set.
+func (r *Resolved) OriginUnder(key string) (Pos, bool) {
+	if p, ok := r.origins[key]; ok {
+		return p, true
+	}
+	var best Pos
+	found := false
+	for k, p := range r.origins {
+		if strings.HasPrefix(k, key+".") && (!found || p.File == best.File && p.Line < best.Line) {
+			best, found = p, true
+		}
+	}
+	return best, found
 }
 
 // Values returns the current values of the given keys; a section name stands for all of

@@ -1,0 +1,261 @@
+package pluginhost
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"dnw/sdk"
+)
+
+// Defaults of a Manager's limits.
+const (
+	// DefaultStartTimeout bounds a plugin's start-up; a healthy one answers the
+	// handshake in about 10 ms on this machine (docs/benchmarks.md).
+	DefaultStartTimeout = 20 * time.Second
+	// DefaultCallTimeout bounds a call without its own deadline; plugin calls are
+	// declarative (an IR, a layout, a table), so minutes mean a hung plugin.
+	DefaultCallTimeout = 2 * time.Minute
+	stderrTail         = 20 // lines of a plugin's stderr kept for error messages
+)
+
+// Manager starts plugins by id and stops them all on Close.
+type Manager struct {
+	Exe          string   // the dnw binary that serves bundled plugins
+	Dirs         []string // where external plugins are looked for
+	LockPath     string   // the lock file pinning external plugins
+	StartTimeout time.Duration
+	CallTimeout  time.Duration
+	Log          *slog.Logger
+
+	mu      sync.Mutex
+	clients []*Client
+	exeSum  string
+}
+
+// NewManager returns a Manager with the default search path, lock file and limits.
+func NewManager(log *slog.Logger) (*Manager, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("pluginhost: finding the dnw binary: %w", err)
+	}
+	return &Manager{Exe: exe, Dirs: SearchPath(), LockPath: LockFile(),
+		StartTimeout: DefaultStartTimeout, CallTimeout: DefaultCallTimeout, Log: log}, nil
+}
+
+// Client is a started plugin.
+type Client struct {
+	ID, Version string
+	Kind        sdk.Kind
+	Source      string // "bundled" or the external binary's path
+	SHA256      string // of the binary serving it
+	Plugin      sdk.Plugin
+
+	gp          *goplugin.Client
+	stderr      *stderrLines
+	callTimeout time.Duration
+}
+
+// PID is the plugin process's id (0 if it has exited).
+func (c *Client) PID() int {
+	if rc := c.gp.ReattachConfig(); rc != nil {
+		return rc.Pid
+	}
+	return 0
+}
+
+// Kill stops the plugin process.
+func (c *Client) Kill() { c.gp.Kill() }
+
+// Start launches the plugin id (bundled or external) and returns it described and
+// ready. The Manager kills it on Close.
+func (m *Manager) Start(ctx context.Context, id string) (*Client, error) {
+	cmd, source, sum, secure, err := m.command(id)
+	if err != nil {
+		return nil, err
+	}
+	return m.start(id, cmd, source, sum, secure)
+}
+
+func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *goplugin.SecureConfig) (*Client, error) {
+	dieWithHost(cmd)
+	c := &Client{ID: id, Source: source, SHA256: sum, stderr: &stderrLines{max: stderrTail}, callTimeout: m.CallTimeout}
+	c.gp = goplugin.NewClient(&goplugin.ClientConfig{
+		HandshakeConfig:  sdk.Handshake,
+		Plugins:          sdk.PluginSet(),
+		Cmd:              cmd,
+		SecureConfig:     secure,
+		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
+		StartTimeout:     m.StartTimeout,
+		Stderr:           c.stderr,
+		Logger:           hclog.NewNullLogger(),
+		GRPCDialOptions: []grpc.DialOption{
+			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(sdk.MaxMessageBytes), grpc.MaxCallSendMsgSize(sdk.MaxMessageBytes)),
+			grpc.WithUnaryInterceptor(c.intercept),
+		},
+	})
+	m.mu.Lock()
+	m.clients = append(m.clients, c)
+	m.mu.Unlock()
+
+	rpc, err := c.gp.Client()
+	if err != nil {
+		c.gp.Kill()
+		return nil, fmt.Errorf("pluginhost: starting plugin %s (%s): %v%s", id, source, err, c.stderr.Tail())
+	}
+	p, err := sdk.Dispense(rpc)
+	if err != nil {
+		c.gp.Kill()
+		return nil, fmt.Errorf("pluginhost: plugin %s (%s): %w", id, source, err)
+	}
+	info := p.Info()
+	if info.ID != id {
+		c.gp.Kill()
+		return nil, fmt.Errorf("pluginhost: %s describes itself as %s, not %s", source, info.ID, id)
+	}
+	c.Plugin, c.Kind, c.Version = p, info.Kind, info.Version
+	if m.Log != nil {
+		m.Log.Debug("plugin started", "plugin", id, "version", info.Version, "source", source, "pid", c.PID())
+	}
+	return c, nil
+}
+
+// command is how to run plugin id: the dnw binary itself for a bundled plugin, or a
+// locked external binary (with go-plugin's checksum verification as a second guard).
+func (m *Manager) command(id string) (*exec.Cmd, string, string, *goplugin.SecureConfig, error) {
+	if _, ok := bundled[id]; ok {
+		sum, err := m.exeSHA256()
+		if err != nil {
+			return nil, "", "", nil, err
+		}
+		return exec.Command(m.Exe, "plugin", "serve", id), "bundled", sum, nil, nil
+	}
+	exts, err := Discover(m.Dirs)
+	if err != nil {
+		return nil, "", "", nil, err
+	}
+	for _, e := range exts {
+		if e.ID != id {
+			continue
+		}
+		sum, secure, err := m.verify(e)
+		if err != nil {
+			return nil, "", "", nil, err
+		}
+		return exec.Command(e.Path), e.Path, sum, secure, nil
+	}
+	var found []string
+	for _, e := range exts {
+		found = append(found, e.ID)
+	}
+	return nil, "", "", nil, fmt.Errorf("pluginhost: not registered: %s (bundled: %s; external: %s)",
+		id, strings.Join(BundledIDs(), ", "), orNone(found))
+}
+
+// verify checks an external binary against its pin in the lock file.
+func (m *Manager) verify(e External) (string, *goplugin.SecureConfig, error) {
+	lock, err := ReadLock(m.LockPath)
+	if err != nil {
+		return "", nil, err
+	}
+	sum, err := fileSHA256(e.Path)
+	if err != nil {
+		return "", nil, fmt.Errorf("pluginhost: %w", err)
+	}
+	pin, ok := lock.Entry(e.ID)
+	if !ok {
+		return "", nil, fmt.Errorf("pluginhost: refusing plugin %s: %s is not pinned in %s; run 'dnw plugins lock' if you trust it",
+			e.ID, e.Path, m.LockPath)
+	}
+	if pin.SHA256 != sum {
+		return "", nil, fmt.Errorf("pluginhost: refusing plugin %s: %s has SHA-256 %s, but %s pins %s; run 'dnw plugins lock' if you trust the new binary",
+			e.ID, e.Path, sum, m.LockPath, pin.SHA256)
+	}
+	raw, _ := hex.DecodeString(sum)
+	return sum, &goplugin.SecureConfig{Checksum: raw, Hash: sha256.New()}, nil
+}
+
+func (m *Manager) exeSHA256() (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.exeSum == "" {
+		sum, err := fileSHA256(m.Exe)
+		if err != nil {
+			return "", fmt.Errorf("pluginhost: %w", err)
+		}
+		m.exeSum = sum
+	}
+	return m.exeSum, nil
+}
+
+// Close stops every plugin the manager started.
+func (m *Manager) Close() {
+	m.mu.Lock()
+	clients := m.clients
+	m.clients = nil
+	m.mu.Unlock()
+	for _, c := range clients {
+		c.gp.Kill()
+	}
+}
+
+// intercept gives every call a deadline and turns failures into errors that name the
+// plugin and quote its last stderr lines; a plugin that hung is killed.
+func (c *Client) intercept(ctx context.Context, method string, req, reply any,
+	cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	timeout := c.callTimeout
+	if d, ok := ctx.Deadline(); ok {
+		timeout = time.Until(d)
+	} else {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	err := invoker(ctx, method, req, reply, cc, opts...)
+	if err == nil {
+		return nil
+	}
+	call := path.Base(method)
+	st, _ := status.FromError(err)
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) || st.Code() == codes.DeadlineExceeded:
+		c.gp.Kill()
+		return fmt.Errorf("plugin %s did not answer %s within %s; killed it%s", c.ID, call, timeout.Round(time.Millisecond), c.stderr.Tail())
+	case errors.Is(ctx.Err(), context.Canceled):
+		return fmt.Errorf("plugin %s: %s: %w", c.ID, call, context.Canceled)
+	case st.Code() == codes.Unavailable:
+		c.waitExit(time.Second) // the stderr of a crash arrives as the process dies
+		return fmt.Errorf("plugin %s crashed during %s: %s%s", c.ID, call, st.Message(), c.stderr.Tail())
+	}
+	return fmt.Errorf("plugin %s: %s: %s", c.ID, call, st.Message())
+}
+
+func (c *Client) waitExit(limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for !c.gp.Exited() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // let the stderr reader drain the last lines
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,279 @@
+package sdk
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// OptionType is the type of an option's value.
+type OptionType string
+
+const (
+	OptionInt     OptionType = "int"     // int64
+	OptionFloat   OptionType = "float"   // float64
+	OptionBool    OptionType = "bool"    // bool
+	OptionString  OptionType = "string"  // string
+	OptionInts    OptionType = "ints"    // []int64
+	OptionFloats  OptionType = "floats"  // []float64
+	OptionStrings OptionType = "strings" // []string
+)
+
+// OptionSpec declares one option of a plugin.
+type OptionSpec struct {
+	Name     string
+	Type     OptionType
+	Default  any // of the Go type listed with Type; required for every option
+	Doc      string
+	Min, Max *float64 // bounds of numbers (of each element of lists)
+	Enum     []string // allowed strings (of each element of lists)
+}
+
+// Options are option values by name. Values have the Go types listed with
+// OptionType; Resolve converts what a TOML decoder produces.
+type Options map[string]any
+
+// Int, Float, Bool, String, Ints, Floats and Strings read a resolved option; they
+// panic if the plugin reads an option it did not declare with that type, which is a
+// programmer error.
+func (o Options) Int(name string) int          { return int(o[name].(int64)) }
+func (o Options) Float(name string) float64    { return o[name].(float64) }
+func (o Options) Bool(name string) bool        { return o[name].(bool) }
+func (o Options) String(name string) string    { return o[name].(string) }
+func (o Options) Floats(name string) []float64 { return o[name].([]float64) }
+func (o Options) Strings(name string) []string { return o[name].([]string) }
+
+// Ints reads a list of integers as ints.
+func (o Options) Ints(name string) []int {
+	v := o[name].([]int64)
+	out := make([]int, len(v))
+	for i, x := range v {
+		out[i] = int(x)
+	}
+	return out
+}
+
+// Float bounds for OptionSpec.Min and Max.
+func Float(v float64) *float64 { return &v }
+
+// OptionError is a problem with one option value.
+type OptionError struct {
+	Option string
+	Msg    string
+}
+
+func (e *OptionError) Error() string { return "option " + e.Option + ": " + e.Msg }
+
+// Resolve checks opts against specs and returns them with defaults filled in and
+// values converted to their declared Go types (an int where a float is expected, a
+// []any from a TOML array). Every problem is returned, one OptionError each, with the
+// nearest valid name for a misspelt option.
+func Resolve(specs []OptionSpec, opts map[string]any) (Options, []*OptionError) {
+	out := Options{}
+	var errs []*OptionError
+	for _, s := range specs {
+		out[s.Name] = s.Default
+	}
+	names := make([]string, 0, len(opts))
+	for n := range opts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		i := slices.IndexFunc(specs, func(s OptionSpec) bool { return s.Name == name })
+		if i < 0 {
+			msg := "unknown option"
+			if best := nearest(name, specs); best != "" {
+				msg += "; did you mean " + best + "?"
+			} else if len(specs) == 0 {
+				msg += "; this plugin takes no options"
+			}
+			errs = append(errs, &OptionError{name, msg})
+			continue
+		}
+		v, err := specs[i].convert(opts[name])
+		if err != "" {
+			errs = append(errs, &OptionError{name, err})
+			continue
+		}
+		out[name] = v
+	}
+	return out, errs
+}
+
+func (s OptionSpec) check() error {
+	if s.Name == "" {
+		return fmt.Errorf("an option has no name")
+	}
+	v, msg := s.convert(s.Default)
+	if msg != "" {
+		return fmt.Errorf("option %s: default: %s", s.Name, msg)
+	}
+	if fmt.Sprintf("%T", v) != fmt.Sprintf("%T", s.Default) {
+		return fmt.Errorf("option %s: default is %T, want the Go type of %s", s.Name, s.Default, s.Type)
+	}
+	return nil
+}
+
+// convert turns a decoded value into the option's Go type and checks its bounds.
+func (s OptionSpec) convert(v any) (any, string) {
+	bad := func() (any, string) { return nil, fmt.Sprintf("expected %s, got %T %v", s.Type, v, v) }
+	switch s.Type {
+	case OptionInt, OptionFloat, OptionBool, OptionString:
+		x, ok := scalar(s.Type, v)
+		if !ok {
+			return bad()
+		}
+		return x, s.checkValue(x)
+	case OptionInts, OptionFloats, OptionStrings:
+		elem := OptionType(strings.TrimSuffix(string(s.Type), "s"))
+		list, ok := toList(v)
+		if !ok {
+			return bad()
+		}
+		var out any
+		switch s.Type {
+		case OptionInts:
+			out = make([]int64, 0, len(list))
+		case OptionFloats:
+			out = make([]float64, 0, len(list))
+		default:
+			out = make([]string, 0, len(list))
+		}
+		for i, e := range list {
+			x, ok := scalar(elem, e)
+			if !ok {
+				return nil, fmt.Sprintf("element %d: expected %s, got %T %v", i, elem, e, e)
+			}
+			if msg := s.checkValue(x); msg != "" {
+				return nil, fmt.Sprintf("element %d: %s", i, msg)
+			}
+			switch l := out.(type) {
+			case []int64:
+				out = append(l, x.(int64))
+			case []float64:
+				out = append(l, x.(float64))
+			case []string:
+				out = append(l, x.(string))
+			}
+		}
+		return out, ""
+	}
+	return nil, fmt.Sprintf("unknown option type %q", s.Type)
+}
+
+func scalar(t OptionType, v any) (any, bool) {
+	switch t {
+	case OptionInt:
+		switch n := v.(type) {
+		case int64:
+			return n, true
+		case int:
+			return int64(n), true
+		}
+	case OptionFloat:
+		switch n := v.(type) {
+		case float64:
+			return n, true
+		case int64:
+			return float64(n), true
+		case int:
+			return float64(n), true
+		}
+	case OptionBool:
+		b, ok := v.(bool)
+		return b, ok
+	case OptionString:
+		s, ok := v.(string)
+		return s, ok
+	}
+	return nil, false
+}
+
+func toList(v any) ([]any, bool) {
+	switch l := v.(type) {
+	case []any:
+		return l, true
+	case []int64:
+		out := make([]any, len(l))
+		for i, x := range l {
+			out[i] = x
+		}
+		return out, true
+	case []float64:
+		out := make([]any, len(l))
+		for i, x := range l {
+			out[i] = x
+		}
+		return out, true
+	case []string:
+		out := make([]any, len(l))
+		for i, x := range l {
+			out[i] = x
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+func (s OptionSpec) checkValue(x any) string {
+	switch v := x.(type) {
+	case int64, float64:
+		f := toFloat(v)
+		if s.Min != nil && f < *s.Min || s.Max != nil && f > *s.Max {
+			return fmt.Sprintf("%v is out of range [%s, %s]", v, bound(s.Min, "-∞"), bound(s.Max, "∞"))
+		}
+	case string:
+		if s.Enum != nil && !slices.Contains(s.Enum, v) {
+			return fmt.Sprintf("%q is not one of %s", v, strings.Join(s.Enum, ", "))
+		}
+	}
+	return ""
+}
+
+func toFloat(v any) float64 {
+	if i, ok := v.(int64); ok {
+		return float64(i)
+	}
+	return v.(float64)
+}
+
+func bound(b *float64, inf string) string {
+	if b == nil {
+		return inf
+	}
+	return fmt.Sprint(*b)
+}
+
+// nearest suggests the option name closest to a misspelt one (edit distance ≤ 2).
+func nearest(name string, specs []OptionSpec) string {
+	best, bestD := "", 3
+	for _, s := range specs {
+		if d := distance(name, s.Name); d < bestD {
+			best, bestD = s.Name, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
