@@ -102,7 +102,9 @@ func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *go
 		SecureConfig:     secure,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		StartTimeout:     m.StartTimeout,
-		Stderr:           c.stderr,
+		Stderr:           c.stderr, // the process's own stderr: runtime panics land here
+		SyncStderr:       c.stderr, // what the plugin writes to os.Stderr, relayed over gRPC
+		SyncStdout:       c.stderr,
 		Logger:           hclog.NewNullLogger(),
 		GRPCDialOptions: []grpc.DialOption{
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(sdk.MaxMessageBytes), grpc.MaxCallSendMsgSize(sdk.MaxMessageBytes)),

@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"sync"
 )
@@ -23,13 +24,32 @@ func (s *stderrLines) Write(p []byte) (int, error) {
 		if i < 0 {
 			break
 		}
-		s.lines = append(s.lines, string(s.partial[:i]))
+		if line, keep := readable(s.partial[:i]); keep {
+			s.lines = append(s.lines, line)
+		}
 		s.partial = s.partial[i+1:]
 		if len(s.lines) > s.max {
 			s.lines = s.lines[len(s.lines)-s.max:]
 		}
 	}
 	return len(p), nil
+}
+
+// readable turns one stderr line into what an error message should quote. go-plugin's
+// own structured logs (JSON with "@level") are shortened to "level: message", and
+// its debug chatter is dropped; everything else is kept as it is.
+func readable(line []byte) (string, bool) {
+	var entry struct {
+		Level   string `json:"@level"`
+		Message string `json:"@message"`
+	}
+	if bytes.HasPrefix(line, []byte(`{"@`)) && json.Unmarshal(line, &entry) == nil && entry.Level != "" {
+		if entry.Level == "debug" || entry.Level == "trace" {
+			return "", false
+		}
+		return entry.Level + ": " + entry.Message, true
+	}
+	return string(line), true
 }
 
 // Tail returns the kept lines, indented for an error message, or "" if none.

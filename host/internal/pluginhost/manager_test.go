@@ -1,0 +1,230 @@
+package pluginhost
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"dnw/sdk"
+)
+
+// The tests run real plugin processes: the dnw binary serving bundled plugins, and a
+// test plugin (testdata/testplugin) installed under several external names.
+
+var (
+	dnwBin     string // dnw, for bundled plugins
+	testPlugin string // testdata/testplugin
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "pluginhost-")
+	if err != nil {
+		panic(err)
+	}
+	dnwBin = filepath.Join(dir, "dnw")
+	testPlugin = filepath.Join(dir, "testplugin")
+	for out, pkg := range map[string]string{dnwBin: "dnw/host/cmd/dnw", testPlugin: "./testdata/testplugin"} {
+		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, b)
+			os.Exit(1)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// newManager returns a Manager whose search path is a fresh directory holding the
+// test plugin under the given external ids, with its own lock file.
+func newManager(t *testing.T, ids ...string) *Manager {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	os.Mkdir(bin, 0o755)
+	data, err := os.ReadFile(testPlugin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if err := os.WriteFile(filepath.Join(bin, ExternalPrefix+id), data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := &Manager{Exe: dnwBin, Dirs: []string{bin}, LockPath: filepath.Join(dir, "plugins.lock"),
+		StartTimeout: 20 * time.Second, CallTimeout: 20 * time.Second}
+	t.Cleanup(m.Close)
+	return m
+}
+
+func schedule(t *testing.T, c *Client) sdk.NoiseSchedule {
+	t.Helper()
+	s, ok := c.Plugin.(sdk.NoiseSchedule)
+	if !ok {
+		t.Fatalf("%s is a %T", c.ID, c.Plugin)
+	}
+	return s
+}
+
+func TestExternalPluginMustBeLockedAndUntampered(t *testing.T) {
+	m := newManager(t, "schedule.quad")
+	ctx := context.Background()
+	_, err := m.Start(ctx, "schedule.quad")
+	if err == nil || !strings.Contains(err.Error(), "is not pinned in "+m.LockPath) {
+		t.Fatalf("unlocked plugin: err = %v", err)
+	}
+
+	lock, err := m.Relock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lock.Plugins) != 1 || lock.Plugins[0].Kind != "schedule" || lock.Plugins[0].Version != "0.0.1" {
+		t.Fatalf("lock %+v", lock)
+	}
+	c, err := m.Start(ctx, "schedule.quad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := schedule(t, c).Tables(ctx, 10, sdk.Options{"beta_end": 0.5})
+	if err != nil || len(tab.AlphaBar) != 10 || tab.AlphaBar[9] >= tab.AlphaBar[0] {
+		t.Fatalf("tables %v, %v", tab, err)
+	}
+	c.Kill()
+
+	// Tamper with the binary: one byte appended.
+	path := filepath.Join(m.Dirs[0], "dnw-schedule.quad")
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.Write([]byte{0})
+	f.Close()
+	newSum, _ := fileSHA256(path)
+	_, err = m.Start(ctx, "schedule.quad")
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), newSum) ||
+		!strings.Contains(err.Error(), lock.Plugins[0].SHA256) {
+		t.Fatalf("tampered plugin: err = %v", err)
+	}
+	list, _ := m.List()
+	if got := list[len(list)-1]; got.ID != "schedule.quad" || !strings.HasPrefix(got.State, "refused") {
+		t.Errorf("list shows %+v", got)
+	}
+}
+
+func TestBadOptionsNameThePlugin(t *testing.T) {
+	m := newManager(t, "schedule.ok")
+	m.Relock()
+	c, err := m.Start(context.Background(), "schedule.ok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = schedule(t, c).Tables(context.Background(), 10, sdk.Options{"beta_end": 3.0})
+	if err == nil || !strings.Contains(err.Error(), "plugin schedule.ok: Tables:") || !strings.Contains(err.Error(), "option beta_end: 3 is out of range") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestCrashingPluginReportsItsStderrAndIsGone(t *testing.T) {
+	m := newManager(t, "schedule.crash")
+	m.Relock()
+	c, err := m.Start(context.Background(), "schedule.crash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := c.PID()
+	_, err = schedule(t, c).Tables(context.Background(), 10, nil)
+	for _, want := range []string{"plugin schedule.crash crashed during Tables", "about to fail on purpose", "panic: testplugin: crash on purpose"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	assertGone(t, pid)
+}
+
+func TestHangingPluginTimesOutAndIsKilled(t *testing.T) {
+	m := newManager(t, "schedule.hang")
+	m.Relock()
+	m.CallTimeout = 300 * time.Millisecond
+	c, err := m.Start(context.Background(), "schedule.hang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := c.PID()
+	_, err = schedule(t, c).Tables(context.Background(), 10, nil)
+	if err == nil || !strings.Contains(err.Error(), "plugin schedule.hang did not answer Tables within 300ms; killed it") ||
+		!strings.Contains(err.Error(), "hanging on purpose") {
+		t.Errorf("err = %v", err)
+	}
+	assertGone(t, pid)
+}
+
+func TestCloseLeavesNoPluginProcess(t *testing.T) {
+	m := newManager(t, "schedule.a", "schedule.b")
+	m.Relock()
+	var pids []int
+	for _, id := range append([]string{"schedule.a", "schedule.b"}, BundledIDs()...) {
+		c, err := m.Start(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pids = append(pids, c.PID())
+	}
+	m.Close()
+	for _, pid := range pids {
+		assertGone(t, pid)
+	}
+}
+
+func TestUnknownPluginListsWhatExists(t *testing.T) {
+	m := newManager(t, "schedule.x")
+	_, err := m.Start(context.Background(), "schedule.nope")
+	if err == nil || !strings.Contains(err.Error(), "not registered: schedule.nope") || !strings.Contains(err.Error(), "external: schedule.x") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestDiscoverRejectsShadowingAndDuplicates(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for _, d := range []string{a, b} {
+		os.WriteFile(filepath.Join(d, "dnw-schedule.twice"), []byte("x"), 0o755)
+	}
+	os.WriteFile(filepath.Join(a, "dnw-not-executable"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(a, "other-tool"), []byte("x"), 0o755)
+	if _, err := Discover([]string{a, b}); err == nil || !strings.Contains(err.Error(), "found twice") {
+		t.Errorf("duplicate: %v", err)
+	}
+	exts, err := Discover([]string{a, filepath.Join(a, "missing")})
+	if err != nil || len(exts) != 1 || exts[0].ID != "schedule.twice" {
+		t.Errorf("Discover = %v, %v", exts, err)
+	}
+	for _, id := range BundledIDs()[:min(1, len(BundledIDs()))] {
+		os.WriteFile(filepath.Join(b, ExternalPrefix+id), []byte("x"), 0o755)
+		if _, err := Discover([]string{b}); err == nil || !strings.Contains(err.Error(), "shadow") {
+			t.Errorf("shadowing %s: %v", id, err)
+		}
+	}
+}
+
+// assertGone waits briefly for pid to exit and fails if it is still alive.
+func assertGone(t *testing.T, pid int) {
+	t.Helper()
+	if pid <= 0 {
+		t.Fatalf("no pid")
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		err := syscall.Kill(pid, 0)
+		if errors.Is(err, syscall.ESRCH) {
+			return
+		}
+		// A zombie still answers kill(0); it is gone once its state is Z or it is reaped.
+		if st, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil && strings.Contains(string(st), ") Z ") {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("plugin process %d is still running", pid)
+}
