@@ -54,7 +54,8 @@ func ServeConfig(p Plugin) *plugin.ServeConfig {
 		Plugins:         plugin.PluginSet{pluginName: &grpcPlugin{impl: p}},
 		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
 			return grpc.NewServer(append(opts,
-				grpc.MaxRecvMsgSize(MaxMessageBytes), grpc.MaxSendMsgSize(MaxMessageBytes))...)
+				grpc.MaxRecvMsgSize(MaxMessageBytes), grpc.MaxSendMsgSize(MaxMessageBytes),
+				grpc.InitialWindowSize(WindowBytes), grpc.InitialConnWindowSize(WindowBytes))...)
 		},
 	}
 }

@@ -32,6 +32,7 @@ const (
 	// declarative (an IR, a layout, a table), so minutes mean a hung plugin.
 	DefaultCallTimeout = 2 * time.Minute
 	stderrTail         = 20 // lines of a plugin's stderr kept for error messages
+
 )
 
 // Manager starts plugins by id and stops them all on Close.
@@ -109,6 +110,7 @@ func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *go
 		GRPCDialOptions: []grpc.DialOption{
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(sdk.MaxMessageBytes), grpc.MaxCallSendMsgSize(sdk.MaxMessageBytes)),
 			grpc.WithUnaryInterceptor(c.intercept),
+			grpc.WithInitialWindowSize(sdk.WindowBytes), grpc.WithInitialConnWindowSize(sdk.WindowBytes),
 		},
 	})
 	m.mu.Lock()

@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 
 // newManager returns a Manager whose search path is a fresh directory holding the
 // test plugin under the given external ids, with its own lock file.
-func newManager(t *testing.T, ids ...string) *Manager {
+func newManager(t testing.TB, ids ...string) *Manager {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")

@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log"
 	"math"
 	"os"
 	"path/filepath"
@@ -25,7 +26,9 @@ func (s schedule) Info() sdk.Info {
 func (s schedule) Tables(ctx context.Context, T int, opts sdk.Options) (sdk.ScheduleTables, error) {
 	switch {
 	case strings.HasSuffix(s.id, ".crash"):
-		fmt.Fprintln(os.Stderr, "about to fail on purpose")
+		// The log package writes to the process's own stderr, which dnw reads directly;
+		// os.Stderr is relayed over gRPC and may lose its last lines in a crash.
+		log.Print("about to fail on purpose")
 		panic("testplugin: crash on purpose")
 	case strings.HasSuffix(s.id, ".hang"):
 		fmt.Fprintln(os.Stderr, "hanging on purpose")
