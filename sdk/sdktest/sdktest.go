@@ -17,11 +17,8 @@ func Connect(t testing.TB, p sdk.Plugin) sdk.Plugin {
 	if err := sdk.Check(p); err != nil {
 		t.Fatal(err)
 	}
-	client, server := plugin.TestPluginGRPCConn(t, false, sdk.ServeConfig(p).Plugins)
-	t.Cleanup(func() {
-		client.Close()
-		server.Stop()
-	})
+	client, _ := plugin.TestPluginGRPCConn(t, false, sdk.ServeConfig(p).Plugins)
+	t.Cleanup(func() { client.Close() }) // its Shutdown call also stops the server
 	got, err := sdk.Dispense(client)
 	if err != nil {
 		t.Fatalf("sdktest: dispensing %s: %v", p.Info().ID, err)
