@@ -70,6 +70,8 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 func printStatus(w io.Writer, dir string, m *runstore.Manifest, p stage.Pipeline, holder int) {
 	state := m.Status
 	switch {
+	case holder == -1:
+		state = "running (starting up)"
 	case holder != 0 && holder != os.Getpid():
 		state = fmt.Sprintf("running (pid %d)", holder)
 	case m.Status == runstore.Running && holder == 0:

@@ -35,6 +35,14 @@ func (r *Resolved) OriginUnder(key string) (Pos, bool) {
 	return best, found
 }
 
+// Known reports whether key is a key of the schema or the name of a section, as
+// Values accepts.
+func Known(key string) bool {
+	_, isField := fields[key]
+	_, isSection := sectionNamed(key)
+	return isField || isSection
+}
+
 // Values returns the current values of the given keys; a section name stands for all of
 // its keys. Stages use it to fingerprint exactly the configuration they depend on.
 // An unknown key is a programmer error and panics.

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"dnw/host/internal/atomicfile"
 )
@@ -46,10 +47,13 @@ func Open(dir string) (*Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runstore: %w", err)
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := flockRetrying(lock); err != nil {
 		pid, _ := readPID(lock)
 		lock.Close()
-		return nil, fmt.Errorf("%w: %s is held by dnw process %d", ErrBusy, dir, pid)
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%w: %s is held by dnw process %d", ErrBusy, dir, pid)
+		}
+		return nil, fmt.Errorf("runstore: locking %s: %w", dir, err)
 	}
 	lock.Truncate(0)
 	lock.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
@@ -102,7 +106,27 @@ func ReadManifest(dir string) (*Manifest, error) {
 	return &m, nil
 }
 
-// Holder returns the PID of the process holding dir's lock, or 0 if none does.
+// lockRetries × lockRetryWait is how long Open waits out a Holder probe: Holder takes
+// the lock in shared mode for an instant, which must not make a real Open fail.
+const (
+	lockRetries   = 20
+	lockRetryWait = 5 * time.Millisecond
+)
+
+func flockRetrying(f *os.File) error {
+	var err error
+	for range lockRetries {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			return err
+		}
+		time.Sleep(lockRetryWait)
+	}
+	return err
+}
+
+// Holder returns the PID of the process holding dir's lock, 0 if none does, or -1 if
+// one does but has not written its PID yet.
 func Holder(dir string) int {
 	f, err := os.Open(filepath.Join(dir, lockFile))
 	if err != nil {
@@ -113,8 +137,13 @@ func Holder(dir string) int {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		return 0
 	}
-	pid, _ := readPID(f)
-	return pid
+	for range lockRetries { // the holder writes its PID just after locking
+		if pid, err := readPID(f); err == nil {
+			return pid
+		}
+		time.Sleep(lockRetryWait)
+	}
+	return -1
 }
 
 func readPID(f *os.File) (int, error) {

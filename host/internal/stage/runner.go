@@ -25,8 +25,8 @@ type Runner struct {
 	Run      *runstore.Run
 	Config   *config.Config
 	Log      *slog.Logger
-	Progress *progress.Reporter
-	Now      func() time.Time // nil means time.Now
+	Progress *progress.Reporter // required: stages report progress through it
+	Now      func() time.Time   // nil means time.Now
 }
 
 // Execute runs every stage that is not already done with the same fingerprint. It
@@ -103,6 +103,7 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 	err = call(ctx, s, env)
 	if env.bar != nil && err == nil {
 		env.bar.Finish()
+		rec.Progress = &runstore.Progress{Done: env.total, Total: env.total, Unit: env.unit}
 	}
 	end := r.now()
 	rec.Seconds = env.before + time.Since(env.started).Seconds()

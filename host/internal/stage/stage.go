@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"dnw/host/internal/config"
 )
 
 // Stage is one step of a pipeline.
@@ -22,8 +24,9 @@ type Pipeline struct {
 	Stages []Stage
 }
 
-// Check reports the first structural problem: a stage without Run (not implemented in
-// this build), a duplicate name, or an input that no earlier stage declares as output.
+// Check reports the first structural problem: a duplicate name, a config key the
+// schema lacks, an input that no earlier stage declares as output, or a stage without
+// Run (not implemented in this build).
 func (p Pipeline) Check() error {
 	outputs := map[string]bool{}
 	var missing []string
@@ -31,6 +34,11 @@ func (p Pipeline) Check() error {
 		for _, prev := range p.Stages[:i] {
 			if prev.Name == s.Name {
 				return fmt.Errorf("stage: pipeline %s has two stages named %s", p.Name, s.Name)
+			}
+		}
+		for _, k := range s.Keys {
+			if !config.Known(k) {
+				return fmt.Errorf("stage: %s depends on %s, which is not a config key or section", s.Name, k)
 			}
 		}
 		for _, in := range s.Inputs {
