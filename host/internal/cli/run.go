@@ -18,6 +18,7 @@ import (
 	"dnw/host/internal/config"
 	"dnw/host/internal/logging"
 	"dnw/host/internal/pipeline"
+	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
 	"dnw/host/internal/stage"
@@ -82,6 +83,15 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	if err := p.Check(); err != nil {
 		return err
 	}
+	plugins, err := pluginhost.NewManager(nil)
+	if err != nil {
+		return err
+	}
+	defer plugins.Close()
+	used, err := plugins.CheckExperiment(ctx, r)
+	if err != nil {
+		return err
+	}
 	dir := runDirFor(src, *out, cfg)
 
 	run, err := runstore.Open(dir)
@@ -95,8 +105,9 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	}
 	defer logFile.Close()
 	log, reporter := a.logging(lvl, logFile)
+	plugins.Log = log
 
-	if err := a.startSession(run, r, log, args); err != nil {
+	if err := a.startSession(run, r, used, log, args); err != nil {
 		return err
 	}
 	log.Info("run started", "dir", dir, "experiment", cfg.Experiment.Name,
@@ -156,12 +167,12 @@ func (a *app) logging(level slog.Level, file io.Writer) (*slog.Logger, *progress
 
 // startSession checks that the directory belongs to this experiment, writes the
 // resolved config and opens a new session in the manifest.
-func (a *app) startSession(run *runstore.Run, r *config.Resolved, log *slog.Logger, args []string) error {
+func (a *app) startSession(run *runstore.Run, r *config.Resolved, plugins []runstore.Plugin, log *slog.Logger, args []string) error {
 	cfg := &r.Config
 	now := time.Now().UTC()
 	m := run.Manifest
 	if m == nil {
-		m = &runstore.Manifest{Format: runstore.ManifestFormat, Created: now, Plugins: []runstore.Plugin{}}
+		m = &runstore.Manifest{Format: runstore.ManifestFormat, Created: now}
 		run.Manifest = m
 	} else {
 		if m.Experiment != cfg.Experiment.Name || m.Pipeline != cfg.Experiment.Pipeline {
@@ -187,7 +198,7 @@ func (a *app) startSession(run *runstore.Run, r *config.Resolved, log *slog.Logg
 	sum := sha256.Sum256(data)
 	bi := buildinfo.Read()
 	m.Experiment, m.Pipeline, m.Seed = cfg.Experiment.Name, cfg.Experiment.Pipeline, cfg.Experiment.Seed
-	m.ConfigSHA256, m.Build = hex.EncodeToString(sum[:]), bi
+	m.ConfigSHA256, m.Build, m.Plugins = hex.EncodeToString(sum[:]), bi, plugins
 	m.Started, m.Ended, m.Status, m.Error = now, nil, runstore.Running, ""
 	m.Sessions = append(m.Sessions, runstore.Session{
 		PID: os.Getpid(), Version: bi.Version, Args: append([]string{"run"}, args...),

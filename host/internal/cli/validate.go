@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"dnw/host/internal/config"
+	"dnw/host/internal/pluginhost"
 )
 
 var validateCmd = &command{
@@ -14,8 +15,9 @@ var validateCmd = &command{
 	summary: "check experiment files without running them",
 	help: `Checks each experiment file (and the files it includes) against the schema in
 experiments/README.md: unknown keys (with the nearest valid one), wrong types,
-out-of-range values, missing required keys. Every problem is reported as
-FILE:LINE: KEY: MESSAGE. Exits 2 if any file has a problem.
+out-of-range values, missing required keys; and checks that the plugins it names
+exist, with options that match each plugin's schema (dnw plugins describe ID). Every
+problem is reported as FILE:LINE: KEY: MESSAGE. Exits 2 if any file has a problem.
 
 Examples:
   dnw validate experiments/*.toml
@@ -34,9 +36,17 @@ func runValidate(ctx context.Context, a *app, args []string) error {
 	if len(files) == 0 {
 		return usagef("name at least one experiment file")
 	}
+	plugins, err := pluginhost.NewManager(nil)
+	if err != nil {
+		return err
+	}
+	defer plugins.Close()
 	var all config.Errors
 	for _, f := range files {
 		r, err := config.Load(f, sets)
+		if err == nil {
+			_, err = plugins.CheckExperiment(ctx, r)
+		}
 		var errs config.Errors
 		switch {
 		case errors.As(err, &errs):
