@@ -186,3 +186,54 @@ func TestVersion(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }
+
+func TestPluginsListAndDescribe(t *testing.T) {
+	code, out, errOut := dnw(t, "plugins", "list")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, id := range []string{"arch.e2gan", "arch.pix2pix-unet", "lora.e2gan-paper", "lora.all-conv", "lora.attention-only",
+		"chunk.per-layer", "chunk.global", "chunk.per-tensor", "schedule.linear", "schedule.cosine",
+		"schedule.scaled-linear", "schedule.sigmoid", "text.hashgram"} {
+		if !strings.Contains(out, id+" ") {
+			t.Errorf("plugins list lacks %s", id)
+		}
+	}
+	code, out, _ = dnw(t, "plugins", "describe", "schedule.cosine")
+	if code != ExitOK || !strings.Contains(out, "kind schedule") || !strings.Contains(out, "Options:") {
+		t.Errorf("describe: exit %d\n%s", code, out)
+	}
+	code, _, errOut = dnw(t, "plugins", "describe", "schedule.cosin")
+	if code != ExitUsage || !strings.Contains(errOut, "did you mean schedule.cosine?") {
+		t.Errorf("describe unknown: exit %d\n%s", code, errOut)
+	}
+}
+
+func TestValidateChecksPluginsAndTheirOptions(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "p.toml", `[experiment]
+name = "p"
+
+[model.options]
+widht = 16
+
+[lora]
+placement = "lora.al-conv"
+
+[weightgen.options."schedule.linear"]
+beta_end = 2.0
+`)
+	code, _, errOut := dnw(t, "validate", f)
+	if code != ExitUsage {
+		t.Fatalf("exit %d, want 2\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		f + ":5: model.options.widht: plugin arch.e2gan: unknown option; did you mean width?",
+		f + ":8: lora.placement: not registered: lora.al-conv; did you mean lora.all-conv?",
+		f + `:11: weightgen.options."schedule.linear".beta_end: plugin schedule.linear: 2 is out of range`,
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package pluginhost
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"dnw/sdk"
@@ -70,4 +71,25 @@ func newBenchManager(b *testing.B) *Manager {
 		b.Fatal(err)
 	}
 	return m
+}
+
+// BenchmarkEncode1MiBBundled asks the bundled text.hashgram for 1 024 embeddings of 256
+// float32 values, a 1 MiB reply, including the plugin's own hashing work.
+func BenchmarkEncode1MiBBundled(b *testing.B) {
+	m := &Manager{Exe: dnwBin, StartTimeout: DefaultStartTimeout, CallTimeout: DefaultCallTimeout}
+	defer m.Close()
+	c, err := m.Start(context.Background(), "text.hashgram")
+	if err != nil {
+		b.Fatal(err)
+	}
+	prompts := make([]string, 1024)
+	for i := range prompts {
+		prompts[i] = fmt.Sprintf("concept %d in the style of an old sepia photograph", i)
+	}
+	b.SetBytes(1024 * 256 * 4)
+	for b.Loop() {
+		if _, err := c.Plugin.(sdk.TextEncoder).Encode(context.Background(), prompts, sdk.Options{"dim": int64(256)}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

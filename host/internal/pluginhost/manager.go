@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"dnw/host/internal/config"
 	"dnw/sdk"
 )
 
@@ -163,12 +165,30 @@ func (m *Manager) command(id string) (*exec.Cmd, string, string, *goplugin.Secur
 		}
 		return exec.Command(e.Path), e.Path, sum, secure, nil
 	}
-	var found []string
-	for _, e := range exts {
-		found = append(found, e.ID)
+	return nil, "", "", nil, notRegistered(id, exts)
+}
+
+// notRegistered explains an unknown id: the nearest known id, and every plugin of the
+// kind the id asks for.
+func notRegistered(id string, exts []External) error {
+	kind, _, _ := strings.Cut(id, ".")
+	var same []string
+	for _, k := range BundledIDs() {
+		if strings.HasPrefix(k, kind+".") {
+			same = append(same, k)
+		}
 	}
-	return nil, "", "", nil, fmt.Errorf("pluginhost: not registered: %s (bundled: %s; external: %s)",
-		id, strings.Join(BundledIDs(), ", "), orNone(found))
+	for _, e := range exts {
+		if strings.HasPrefix(e.ID, kind+".") {
+			same = append(same, e.ID)
+		}
+	}
+	slices.Sort(same)
+	msg := "pluginhost: not registered: " + id
+	if best := config.Suggest(id, same); best != "" {
+		msg += "; did you mean " + best + "?"
+	}
+	return fmt.Errorf("%s (%s plugins: %s)", msg, kind, orNone(same))
 }
 
 // verify checks an external binary against its pin in the lock file.

@@ -181,7 +181,12 @@ func TestCloseLeavesNoPluginProcess(t *testing.T) {
 func TestUnknownPluginListsWhatExists(t *testing.T) {
 	m := newManager(t, "schedule.x")
 	_, err := m.Start(context.Background(), "schedule.nope")
-	if err == nil || !strings.Contains(err.Error(), "not registered: schedule.nope") || !strings.Contains(err.Error(), "external: schedule.x") {
+	if err == nil || !strings.Contains(err.Error(), "not registered: schedule.nope") || !strings.Contains(err.Error(), "schedule.x") ||
+		!strings.Contains(err.Error(), "schedule.cosine") || strings.Contains(err.Error(), "arch.e2gan") {
+		t.Errorf("err = %v", err)
+	}
+	_, err = m.Start(context.Background(), "schedule.cosin")
+	if err == nil || !strings.Contains(err.Error(), "did you mean schedule.cosine?") {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -3,7 +3,6 @@ package pluginhost
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"dnw/sdk"
 )
@@ -31,7 +30,7 @@ func register(newPlugin func() sdk.Plugin) {
 func Bundled(id string) (sdk.Plugin, error) {
 	newPlugin, ok := bundled[id]
 	if !ok {
-		return nil, fmt.Errorf("pluginhost: not registered: %s (bundled: %s)", id, strings.Join(BundledIDs(), ", "))
+		return nil, notRegistered(id, nil)
 	}
 	return newPlugin(), nil
 }
