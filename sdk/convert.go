@@ -106,7 +106,7 @@ func valueFromPB(v *pb.Value) any {
 }
 
 func infoToPB(in Info) (*pb.Info, error) {
-	out := &pb.Info{Id: in.ID, Kind: string(in.Kind), Version: in.Version, Doc: in.Doc}
+	out := &pb.Info{Id: in.ID, Kind: string(in.Kind), Version: in.Version, Doc: in.Doc, ProtocolVersion: ProtocolVersion}
 	for _, o := range in.Options {
 		def, err := valueToPB(o.Default)
 		if err != nil {

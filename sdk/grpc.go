@@ -66,6 +66,9 @@ func clientFor(ctx context.Context, c grpc.ClientConnInterface) (Plugin, error) 
 	if err != nil {
 		return nil, fmt.Errorf("sdk: describe: %w", err)
 	}
+	if v := resp.GetProtocolVersion(); v != ProtocolVersion {
+		return nil, fmt.Errorf("sdk: plugin %s speaks protocol version %d; this dnw speaks %d", resp.GetId(), v, ProtocolVersion)
+	}
 	info := infoFromPB(resp)
 	if err := info.Check(); err != nil {
 		return nil, err

@@ -449,14 +449,15 @@ func (x *OptionSpec) GetEnum() []string {
 }
 
 type Info struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	Kind          string                 `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
-	Version       string                 `protobuf:"bytes,3,opt,name=version,proto3" json:"version,omitempty"`
-	Doc           string                 `protobuf:"bytes,4,opt,name=doc,proto3" json:"doc,omitempty"`
-	Options       []*OptionSpec          `protobuf:"bytes,5,rep,name=options,proto3" json:"options,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Id              string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Kind            string                 `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	Version         string                 `protobuf:"bytes,3,opt,name=version,proto3" json:"version,omitempty"`
+	Doc             string                 `protobuf:"bytes,4,opt,name=doc,proto3" json:"doc,omitempty"`
+	Options         []*OptionSpec          `protobuf:"bytes,5,rep,name=options,proto3" json:"options,omitempty"`
+	ProtocolVersion uint32                 `protobuf:"varint,6,opt,name=protocol_version,json=protocolVersion,proto3" json:"protocol_version,omitempty"` // sdk.ProtocolVersion the plugin was built with
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Info) Reset() {
@@ -522,6 +523,13 @@ func (x *Info) GetOptions() []*OptionSpec {
 		return x.Options
 	}
 	return nil
+}
+
+func (x *Info) GetProtocolVersion() uint32 {
+	if x != nil {
+		return x.ProtocolVersion
+	}
+	return 0
 }
 
 type ArchRequest struct {
@@ -1819,13 +1827,14 @@ const file_dnw_plugin_v1_plugin_proto_rawDesc = "" +
 	"\x03max\x18\x06 \x01(\x01H\x01R\x03max\x88\x01\x01\x12\x12\n" +
 	"\x04enum\x18\a \x03(\tR\x04enumB\x06\n" +
 	"\x04_minB\x06\n" +
-	"\x04_max\"\x8b\x01\n" +
+	"\x04_max\"\xb6\x01\n" +
 	"\x04Info\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x18\n" +
 	"\aversion\x18\x03 \x01(\tR\aversion\x12\x10\n" +
 	"\x03doc\x18\x04 \x01(\tR\x03doc\x123\n" +
-	"\aoptions\x18\x05 \x03(\v2\x19.dnw.plugin.v1.OptionSpecR\aoptions\"\xdd\x01\n" +
+	"\aoptions\x18\x05 \x03(\v2\x19.dnw.plugin.v1.OptionSpecR\aoptions\x12)\n" +
+	"\x10protocol_version\x18\x06 \x01(\rR\x0fprotocolVersion\"\xdd\x01\n" +
 	"\vArchRequest\x12\x1d\n" +
 	"\n" +
 	"image_size\x18\x01 \x01(\x05R\timageSize\x12\x1a\n" +
