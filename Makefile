@@ -23,10 +23,12 @@ build: deps
 demo: build
 	$(BIN) run experiments/selftest.toml
 
-# test is the project's test command (README, .ci/run).
+# test is the project's test command (README, .ci/run): every package with the race
+# detector, and the example external plugin, which is a module of its own.
 test: deps
 	$(GO) build ./...
-	$(GO) test ./...
+	$(GO) test -race ./...
+	cd plugins/examples/polynomial-schedule && $(GO) test ./...
 
 # check is what CI adds to the tests: vet and formatting.
 check: deps
