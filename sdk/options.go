@@ -84,7 +84,7 @@ func Resolve(specs []OptionSpec, opts map[string]any) (Options, []*OptionError) 
 		i := slices.IndexFunc(specs, func(s OptionSpec) bool { return s.Name == name })
 		if i < 0 {
 			msg := "unknown option"
-			if best := nearest(name, specs); best != "" {
+			if best := Suggest(name, optionNames(specs)); best != "" {
 				msg += "; did you mean " + best + "?"
 			} else if len(specs) == 0 {
 				msg += "; this plugin takes no options"
@@ -246,34 +246,10 @@ func bound(b *float64, inf string) string {
 	return fmt.Sprint(*b)
 }
 
-// nearest suggests the option name closest to a misspelt one (edit distance ≤ 2).
-func nearest(name string, specs []OptionSpec) string {
-	best, bestD := "", 3
-	for _, s := range specs {
-		if d := distance(name, s.Name); d < bestD {
-			best, bestD = s.Name, d
-		}
+func optionNames(specs []OptionSpec) []string {
+	names := make([]string, len(specs))
+	for i, s := range specs {
+		names[i] = s.Name
 	}
-	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return names
 }

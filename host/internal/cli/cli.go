@@ -12,6 +12,7 @@ import (
 	"dnw/host/internal/config"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
+	"dnw/sdk"
 )
 
 // Exit codes.
@@ -85,7 +86,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := lookup(args[0])
 	if c == nil {
 		msg := fmt.Sprintf("dnw: unknown command %q", args[0])
-		if best := config.Suggest(args[0], commandNames()); best != "" {
+		if best := sdk.Suggest(args[0], commandNames()); best != "" {
 			msg += fmt.Sprintf("; did you mean %q?", best)
 		}
 		fmt.Fprintf(stderr, "%s\nRun 'dnw --help' for the list of commands.\n", msg)

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"dnw/sdk"
 )
 
 var (
@@ -66,7 +68,7 @@ func checkField(f *Field, v reflect.Value, fail func(key, hint, format string, a
 		s := v.String()
 		if f.Enum != nil && !slices.Contains(f.Enum, s) {
 			hint := ""
-			if best := Suggest(s, f.Enum); best != "" {
+			if best := sdk.Suggest(s, f.Enum); best != "" {
 				hint = "did you mean " + best + "?"
 			}
 			fail(f.Key, hint, "%q is not one of %s", s, strings.Join(f.Enum, ", "))

@@ -21,7 +21,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"dnw/host/internal/config"
 	"dnw/sdk"
 )
 
@@ -185,7 +184,7 @@ func notRegistered(id string, exts []External) error {
 	}
 	slices.Sort(same)
 	msg := "pluginhost: not registered: " + id
-	if best := config.Suggest(id, same); best != "" {
+	if best := sdk.Suggest(id, same); best != "" {
 		msg += "; did you mean " + best + "?"
 	}
 	return fmt.Errorf("%s (%s plugins: %s)", msg, kind, orNone(same))
