@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +13,8 @@ import (
 )
 
 // TestRunLoadsALockedExternalPlugin builds the example plugin, locks it, and runs an
-// experiment that names it: the run checks its options, records its id, version and
-// checksum in the manifest, and refuses it once the binary changes.
+// experiment that names it: the run checks its options, calls it, records its id,
+// version and checksum in the manifest, and refuses it once the binary changes.
 func TestRunLoadsALockedExternalPlugin(t *testing.T) {
 	dir := t.TempDir()
 	pluginDir := filepath.Join(dir, "plugins")
@@ -56,6 +57,16 @@ func TestRunLoadsALockedExternalPlugin(t *testing.T) {
 	}
 	if !found || len(m.Plugins) != 5 {
 		t.Errorf("manifest plugins %+v", m.Plugins)
+	}
+	// The self-test's plugins stage called it: ᾱ_1 = (1 − 1/1000)³, ᾱ_T = the floor 1e-4.
+	var pc struct {
+		First float64 `json:"alpha_bar_first"`
+		Last  float64 `json:"alpha_bar_last"`
+	}
+	data, _ = os.ReadFile(filepath.Join(run, "stages/plugins/plugins.json"))
+	json.Unmarshal(data, &pc)
+	if math.Abs(pc.First-math.Pow(0.999, 3)) > 1e-12 || pc.Last != 1e-4 {
+		t.Errorf("plugins.json: ᾱ_1 = %v, ᾱ_T = %v", pc.First, pc.Last)
 	}
 
 	bad := append(args[:len(args)-1], `weightgen.options."schedule.polynomial".power=99.0`)

@@ -187,7 +187,7 @@ func stageRecord(dir, name string) *stageRec {
 
 func stageStates(dir string) string {
 	var parts []string
-	for _, n := range []string{"sample", "fit", "summarize"} {
+	for _, n := range []string{"plugins", "sample", "fit", "summarize"} {
 		if s := stageRecord(dir, n); s != nil {
 			parts = append(parts, n+"="+s.Status)
 		}
@@ -222,8 +222,8 @@ func assertSameArtifacts(t *testing.T, want, got string) {
 		return m
 	}
 	w, g := files(want), files(got)
-	if len(w) != 5 {
-		t.Fatalf("reference run has %d artifacts, want 5", len(w))
+	if len(w) != 6 {
+		t.Fatalf("reference run has %d artifacts, want 6", len(w))
 	}
 	for name, data := range w {
 		if !bytes.Equal(g[name], data) {

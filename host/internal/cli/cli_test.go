@@ -125,19 +125,19 @@ func TestRunSelftestThenRerunSkipsEverything(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
-	for _, want := range []string{"status      done", "sample", "fit", "200/200 steps", "summarize"} {
+	for _, want := range []string{"status      done", "plugins", "sample", "fit", "200/200 steps", "summarize"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("final status lacks %q:\n%s", want, out)
 		}
 	}
-	for _, f := range []string{"config.toml", "manifest.json", "logs/dnw.log", "stages/summarize/summary.json"} {
+	for _, f := range []string{"config.toml", "manifest.json", "logs/dnw.log", "stages/summarize/summary.json", "stages/plugins/plugins.json"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("run directory lacks %s", f)
 		}
 	}
 
 	code, _, errOut = dnw(t, "run", dir) // resume by directory
-	if code != ExitOK || strings.Count(errOut, "stage up to date") != 3 || strings.Contains(errOut, "stage started") {
+	if code != ExitOK || strings.Count(errOut, "stage up to date") != 4 || strings.Contains(errOut, "stage started") {
 		t.Errorf("rerun did work: exit %d\n%s", code, errOut)
 	}
 

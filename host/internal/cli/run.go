@@ -115,7 +115,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	runner := &stage.Runner{Run: run, Config: cfg, Log: log, Progress: reporter}
+	runner := &stage.Runner{Run: run, Config: cfg, Log: log, Progress: reporter, Plugins: plugins}
 	runErr := runner.Execute(ctx, p)
 	if err := endSession(run, runErr); err != nil {
 		log.Error("cannot save manifest", "err", err)

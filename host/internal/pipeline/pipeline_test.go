@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"dnw/host/internal/config"
+	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
 	"dnw/host/internal/stage"
@@ -56,8 +57,13 @@ func TestSelftestFitsTheTrueWeights(t *testing.T) {
 	}
 	defer run.Close()
 	run.Manifest = &runstore.Manifest{Format: runstore.ManifestFormat}
+	plugins, err := pluginhost.NewManager(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plugins.Close()
 	r := &stage.Runner{Run: run, Config: &cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Progress: progress.New(io.Discard, progress.Options{})}
+		Progress: progress.New(io.Discard, progress.Options{}), Plugins: plugins}
 	if err := r.Execute(context.Background(), Selftest()); err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +74,17 @@ func TestSelftestFitsTheTrueWeights(t *testing.T) {
 	var s Summary
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
+	}
+	var pc PluginCheck
+	data, _ = os.ReadFile(filepath.Join(run.Dir, "stages/plugins/plugins.json"))
+	if err := json.Unmarshal(data, &pc); err != nil {
+		t.Fatal(err)
+	}
+	// The default experiment: arch.e2gan with lora.e2gan-paper (16 layers) cut by
+	// chunk.per-layer into chunks of 256, schedule.linear over 1000 steps, text.hashgram.
+	if pc.LoRALayers != 16 || pc.ChunkGroups != 16 || pc.Chunks*256 < pc.LoRAWeights ||
+		pc.AlphaBarFirst != 1-1e-4 || pc.EmbeddingDim != 256 || pc.GeneratorParams == 0 {
+		t.Errorf("plugins.json: %+v", pc)
 	}
 	// SGD on y = x·w + ε, ε ~ N(0, 0.1²): the loss falls to the noise floor and the
 	// weights approach the truth.

@@ -15,12 +15,14 @@ import (
 	"dnw/host/internal/stage"
 )
 
-// Selftest fits a noisy linear model y = x·w + ε with minibatch SGD. It is small but
-// real: seeded draws, a long checkpointed loop, artifacts read by later stages. It
-// checks an installation (`make demo`) and is what the runner's kill-and-resume
-// tests run.
+// Selftest checks an installation (`make demo`) and is what the runner's
+// kill-and-resume tests run. It first calls every plugin the experiment names, chained
+// as the paper's stages chain them, then fits a noisy linear model y = x·w + ε with
+// minibatch SGD: small but real work — seeded draws, a long checkpointed loop,
+// artifacts read by later stages.
 func Selftest() stage.Pipeline {
 	return stage.Pipeline{Name: "selftest", Stages: []stage.Stage{
+		pluginCheckStage,
 		{Name: "sample", Doc: "draw the regression data set and its true weights",
 			Keys:    []string{"selftest.samples", "selftest.dim"},
 			Outputs: []string{"data.bin", "truth.bin"},

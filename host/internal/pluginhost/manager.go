@@ -47,6 +47,7 @@ type Manager struct {
 
 	mu      sync.Mutex
 	clients []*Client
+	live    map[string]*Client // by id, for Get
 	exeSum  string
 }
 
@@ -140,6 +141,28 @@ func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *go
 	return c, nil
 }
 
+// Get returns the running plugin id, starting it on first use, so that the stages of
+// a run share one process per plugin.
+func (m *Manager) Get(ctx context.Context, id string) (*Client, error) {
+	m.mu.Lock()
+	c, ok := m.live[id]
+	m.mu.Unlock()
+	if ok && !c.gp.Exited() {
+		return c, nil
+	}
+	c, err := m.Start(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	if m.live == nil {
+		m.live = map[string]*Client{}
+	}
+	m.live[id] = c
+	m.mu.Unlock()
+	return c, nil
+}
+
 // command is how to run plugin id: the dnw binary itself for a bundled plugin, or a
 // locked external binary (with go-plugin's checksum verification as a second guard).
 func (m *Manager) command(id string) (*exec.Cmd, string, string, *goplugin.SecureConfig, error) {
@@ -230,7 +253,7 @@ func (m *Manager) exeSHA256() (string, error) {
 func (m *Manager) Close() {
 	m.mu.Lock()
 	clients := m.clients
-	m.clients = nil
+	m.clients, m.live = nil, nil
 	m.mu.Unlock()
 	for _, c := range clients {
 		c.gp.Kill()

@@ -2,6 +2,7 @@ package stage
 
 import (
 	"bytes"
+	"context"
 	"encoding/gob"
 	"errors"
 	"fmt"
@@ -17,8 +18,10 @@ import (
 
 	"dnw/host/internal/atomicfile"
 	"dnw/host/internal/config"
+	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
+	"dnw/sdk"
 )
 
 // Env is what a running stage sees: its configuration, logger, seeded random streams,
@@ -32,6 +35,7 @@ type Env struct {
 	rec         *runstore.StageRecord
 	fingerprint string
 	reporter    *progress.Reporter
+	plugins     *pluginhost.Manager
 	bar         *progress.Bar
 	started     time.Time // of this attempt, to keep rec.Seconds current at checkpoints
 	before      float64   // rec.Seconds of earlier attempts
@@ -71,6 +75,26 @@ func (e *Env) Source(stream string) *rand.PCG {
 	h := fnv.New64a()
 	h.Write([]byte(e.stage.Name + "/" + stream))
 	return rand.NewPCG(uint64(e.Config.Experiment.Seed), h.Sum64())
+}
+
+// Plugin returns the plugin that the config key names ("model.arch",
+// "weightgen.schedule", …), started on first use and shared by the run's stages, with
+// the experiment's options for it. The stage must declare the key in Plugins, so that
+// the plugin's identity is part of the fingerprint.
+func (e *Env) Plugin(ctx context.Context, key string) (sdk.Plugin, sdk.Options, error) {
+	if !slices.Contains(e.stage.Plugins, key) {
+		panic(fmt.Sprintf("stage %s calls the plugin of %s without declaring it in Plugins", e.stage.Name, key))
+	}
+	for _, u := range pluginhost.Uses(e.Config) {
+		if u.Key == key {
+			c, err := e.plugins.Get(ctx, u.ID)
+			if err != nil {
+				return nil, nil, fmt.Errorf("stage %s: %w", e.stage.Name, err)
+			}
+			return c.Plugin, u.Options, nil
+		}
+	}
+	panic("stage: no plugin key " + key) // Check rejects undeclared keys
 }
 
 // Progress starts the stage's progress display at done of total units.

@@ -11,10 +11,12 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
 	"dnw/host/internal/config"
+	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
 )
@@ -25,8 +27,9 @@ type Runner struct {
 	Run      *runstore.Run
 	Config   *config.Config
 	Log      *slog.Logger
-	Progress *progress.Reporter // required: stages report progress through it
-	Now      func() time.Time   // nil means time.Now
+	Progress *progress.Reporter  // required: stages report progress through it
+	Plugins  *pluginhost.Manager // required by stages that call plugins
+	Now      func() time.Time    // nil means time.Now
 }
 
 // Execute runs every stage that is not already done with the same fingerprint. It
@@ -99,7 +102,7 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 	}
 	r.Log.Info("stage started", "stage", s.Name, "resume", resume)
 	env := &Env{Config: r.Config, Log: r.Log.With("stage", s.Name), stage: s, run: r.Run,
-		rec: rec, fingerprint: fp, reporter: r.Progress, started: time.Now(), before: rec.Seconds}
+		rec: rec, fingerprint: fp, reporter: r.Progress, plugins: r.Plugins, started: time.Now(), before: rec.Seconds}
 	err = call(ctx, s, env)
 	if env.bar != nil && err == nil {
 		env.bar.Finish()
@@ -169,8 +172,19 @@ func (r *Runner) staleReason(rec *runstore.StageRecord, fp string) string {
 	return ""
 }
 
+// pluginIdentity is "id version sha256" as the manifest records the plugin, or the bare
+// id if the run did not record it.
+func (r *Runner) pluginIdentity(id string) string {
+	for _, p := range r.Run.Manifest.Plugins {
+		if p.ID == id {
+			return p.ID + " " + p.Version + " " + p.SHA256
+		}
+	}
+	return id
+}
+
 // fingerprint hashes what a stage's result depends on: the values of its config keys,
-// the seed, and the digests of its inputs.
+// the seed, the digests of its inputs, and the identity of the plugins it calls.
 func (r *Runner) fingerprint(s *Stage) (string, error) {
 	inputs := map[string]string{}
 	for _, in := range s.Inputs {
@@ -186,11 +200,18 @@ func (r *Runner) fingerprint(s *Stage) (string, error) {
 		}
 		inputs[in] = digest
 	}
+	var plugins []string
+	for _, u := range pluginhost.Uses(r.Config) {
+		if slices.Contains(s.Plugins, u.Key) {
+			plugins = append(plugins, r.pluginIdentity(u.ID))
+		}
+	}
 	data, err := json.Marshal(struct {
-		Stage  string
-		Config map[string]any
-		Inputs map[string]string
-	}{s.Name, r.Config.Values(append([]string{"experiment.seed"}, s.Keys...)...), inputs})
+		Stage   string
+		Config  map[string]any
+		Inputs  map[string]string
+		Plugins []string
+	}{s.Name, r.Config.Values(append([]string{"experiment.seed"}, s.Keys...)...), inputs, plugins})
 	if err != nil {
 		return "", fmt.Errorf("stage %s: fingerprint: %w", s.Name, err)
 	}

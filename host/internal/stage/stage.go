@@ -3,9 +3,11 @@ package stage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"dnw/host/internal/config"
+	"dnw/host/internal/pluginhost"
 )
 
 // Stage is one step of a pipeline.
@@ -15,6 +17,7 @@ type Stage struct {
 	Inputs  []string // artifacts of earlier stages it reads, as "stage/file"
 	Outputs []string // files it must leave in its own directory
 	Keys    []string // config keys or whole sections it depends on (experiment.seed always counts)
+	Plugins []string // config keys naming the plugins it calls ("model.arch"); their ids, versions and checksums count too
 	Run     func(ctx context.Context, env *Env) error
 }
 
@@ -39,6 +42,11 @@ func (p Pipeline) Check() error {
 		for _, k := range s.Keys {
 			if !config.Known(k) {
 				return fmt.Errorf("stage: %s depends on %s, which is not a config key or section", s.Name, k)
+			}
+		}
+		for _, k := range s.Plugins {
+			if !slices.ContainsFunc(pluginhost.Uses(&config.Config{}), func(u pluginhost.Use) bool { return u.Key == k }) {
+				return fmt.Errorf("stage: %s calls the plugin named by %s, which is not a plugin key", s.Name, k)
 			}
 		}
 		for _, in := range s.Inputs {

@@ -1,0 +1,23 @@
+package pipeline
+
+import (
+	"os"
+	"testing"
+
+	"dnw/host/internal/pluginhost"
+	"dnw/sdk"
+)
+
+// TestMain lets the test binary serve bundled plugins: the plugin manager re-executes
+// os.Executable() — here, this test binary — as `plugin serve ID`.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 3 && os.Args[1] == "plugin" && os.Args[2] == "serve" {
+		p, err := pluginhost.Bundled(os.Args[3])
+		if err != nil {
+			panic(err)
+		}
+		sdk.Serve(p)
+		return
+	}
+	os.Exit(m.Run())
+}
