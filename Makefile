@@ -11,9 +11,15 @@ LDFLAGS := -X dnw/host/internal/buildinfo.stampedCommit=$(COMMIT)
 
 all: build
 
-# deps fetches the Go modules (go.sum pins them).
-deps:
+# deps fetches the Go modules (go.sum pins them) and the Python packages the tests use
+# as independent references (tools/requirements.txt pins them) into .venv.
+deps: .venv/ok
 	$(GO) mod download
+
+.venv/ok: tools/requirements.txt
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet -r tools/requirements.txt
+	touch $@
 
 build: deps
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./host/cmd/dnw
