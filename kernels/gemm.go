@@ -19,8 +19,10 @@ import "fmt"
 //	}
 //
 // As in BLAS, beta == 0 overwrites c without reading it (NaNs already in c do not
-// propagate). The loops run in a cache-friendly order for each layout (i-k-j when B is
-// not transposed, so the inner loop streams rows of B and C). It panics unless
+// propagate). The loops run in a cache-friendly order for each layout: i-k-j when B is
+// not transposed, so the inner loop streams rows of B and C; row-by-row dot products
+// (four partial sums) when it is, so the sums may round differently from the loop
+// above. It panics unless
 // len(a) == m·k, len(b) == k·n and len(c) == m·n.
 func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a, b []T, beta T, c []T) {
 	if m < 0 || n < 0 || k < 0 {
@@ -57,13 +59,12 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a, b []T, beta T, 
 				}
 			}
 		}
-	case transA && !transB: // k-i-j: A is stored (k, m); c[i,:] += alpha·a[p,i]·b[p,:]
-		for p := 0; p < k; p++ {
-			ap := a[p*m : (p+1)*m]
-			bp := b[p*n : (p+1)*n]
-			for i, av := range ap {
-				s := alpha * av
-				ci := c[i*n : (i+1)*n]
+	case transA && !transB: // i-k-j: A is stored (k, m); c[i,:] += alpha·a[p,i]·b[p,:]
+		for i := 0; i < m; i++ {
+			ci := c[i*n : (i+1)*n]
+			for p := 0; p < k; p++ {
+				s := alpha * a[p*m+i]
+				bp := b[p*n : (p+1)*n]
 				for j, bv := range bp {
 					ci[j] += s * bv
 				}
@@ -74,12 +75,7 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a, b []T, beta T, 
 			ai := a[i*k : (i+1)*k]
 			ci := c[i*n : (i+1)*n]
 			for j := range ci {
-				bj := b[j*k : (j+1)*k]
-				var s T
-				for p, av := range ai {
-					s += av * bj[p]
-				}
-				ci[j] += alpha * s
+				ci[j] += alpha * dotRow(ai, b[j*k:(j+1)*k])
 			}
 		}
 	default: // both transposed: A stored (k, m), B stored (n, k); c[i,j] += alpha·Σ a[:,i]·b[j,:]
@@ -95,6 +91,24 @@ func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a, b []T, beta T, 
 			}
 		}
 	}
+}
+
+// dotRow is Σ_p a[p]·b[p] over len(a) == len(b), with four partial sums so the
+// additions do not wait on one another.
+func dotRow[T Float](a, b []T) T {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 T
+	p := 0
+	for ; p+4 <= len(a); p += 4 {
+		s0 += a[p] * b[p]
+		s1 += a[p+1] * b[p+1]
+		s2 += a[p+2] * b[p+2]
+		s3 += a[p+3] * b[p+3]
+	}
+	for ; p < len(a); p++ {
+		s0 += a[p] * b[p]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // needLen panics with a message naming the kernel, the argument and both lengths

@@ -58,3 +58,21 @@ func assertClose(t *testing.T, what string, got, want []float64, tol float64) {
 		}
 	}
 }
+
+// asFloat32 converts float64 test data to the engine's float32.
+func asFloat32(v []float64) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
+}
+
+// asFloat64 converts float32 results back for comparison with float64 ones.
+func asFloat64(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}

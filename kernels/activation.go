@@ -1,0 +1,119 @@
+package kernels
+
+import "math"
+
+// Smooth and gating activations, element-wise over slices of any shape. gorgonia lacks
+// GELU and SiLU (ENGINEERING.md §3); Sigmoid and ReLU are here so the weight
+// generator's 1-D UNet runs on one set of kernels. Transcendentals are evaluated in
+// float64 whatever T is. Every function here allows dst (or dx) to be the same slice
+// as one of its inputs.
+
+// GELU is the exact Gaussian error linear unit (Hendrycks & Gimpel 2016), torch's
+// default torch.nn.GELU(approximate='none'):
+//
+//	dst[i] = x·Φ(x) = x/2·(1 + erf(x/√2))
+func GELU[T Float](dst, x []T) {
+	needLen("GELU", "dst", len(dst), len(x))
+	for i, v := range x {
+		f := float64(v)
+		dst[i] = T(0.5 * f * (1 + math.Erf(f/math.Sqrt2)))
+	}
+}
+
+// GELUBackward is the backward pass of GELU:
+//
+//	dx[i] = dy·(Φ(x) + x·φ(x)),   φ(x) = exp(−x²/2)/√(2π)
+func GELUBackward[T Float](dx, dy, x []T) {
+	needLen("GELUBackward", "dx", len(dx), len(x))
+	needLen("GELUBackward", "dy", len(dy), len(x))
+	const invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
+	for i, v := range x {
+		f := float64(v)
+		cdf := 0.5 * (1 + math.Erf(f/math.Sqrt2))
+		pdf := invSqrt2Pi * math.Exp(-0.5*f*f)
+		dx[i] = T(float64(dy[i]) * (cdf + f*pdf))
+	}
+}
+
+// sigmoid64 is 1/(1 + e^−x), evaluated so that neither branch overflows.
+func sigmoid64(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// SiLU is the sigmoid linear unit, a.k.a. swish (Elfwing et al. 2017; torch.nn.SiLU):
+//
+//	dst[i] = x·σ(x),   σ(x) = 1/(1 + e^−x)
+func SiLU[T Float](dst, x []T) {
+	needLen("SiLU", "dst", len(dst), len(x))
+	for i, v := range x {
+		f := float64(v)
+		dst[i] = T(f * sigmoid64(f))
+	}
+}
+
+// SiLUBackward is the backward pass of SiLU:
+//
+//	dx[i] = dy·σ(x)·(1 + x·(1 − σ(x)))
+func SiLUBackward[T Float](dx, dy, x []T) {
+	needLen("SiLUBackward", "dx", len(dx), len(x))
+	needLen("SiLUBackward", "dy", len(dy), len(x))
+	for i, v := range x {
+		f := float64(v)
+		s := sigmoid64(f)
+		dx[i] = T(float64(dy[i]) * s * (1 + f*(1-s)))
+	}
+}
+
+// Sigmoid is the logistic function, as torch.sigmoid, stable for large |x|:
+//
+//	dst[i] = σ(x) = 1/(1 + e^−x)
+func Sigmoid[T Float](dst, x []T) {
+	needLen("Sigmoid", "dst", len(dst), len(x))
+	for i, v := range x {
+		dst[i] = T(sigmoid64(float64(v)))
+	}
+}
+
+// SigmoidBackward is the backward pass of Sigmoid from its output y = σ(x):
+//
+//	dx[i] = dy·y·(1 − y)
+func SigmoidBackward[T Float](dx, dy, y []T) {
+	needLen("SigmoidBackward", "dx", len(dx), len(y))
+	needLen("SigmoidBackward", "dy", len(dy), len(y))
+	for i, v := range y {
+		dx[i] = dy[i] * v * (1 - v)
+	}
+}
+
+// ReLU is the rectifier, as torch.nn.ReLU (a NaN stays NaN):
+//
+//	dst[i] = max(x, 0)
+func ReLU[T Float](dst, x []T) {
+	needLen("ReLU", "dst", len(dst), len(x))
+	for i, v := range x {
+		if v <= 0 {
+			dst[i] = 0
+		} else {
+			dst[i] = v
+		}
+	}
+}
+
+// ReLUBackward is the backward pass of ReLU; the subgradient at 0 is 0, as torch:
+//
+//	dx[i] = dy if x > 0, else 0
+func ReLUBackward[T Float](dx, dy, x []T) {
+	needLen("ReLUBackward", "dx", len(dx), len(x))
+	needLen("ReLUBackward", "dy", len(dy), len(x))
+	for i, v := range x {
+		if v > 0 {
+			dx[i] = dy[i]
+		} else {
+			dx[i] = 0
+		}
+	}
+}

@@ -1,0 +1,223 @@
+package kernels
+
+import "fmt"
+
+// ConvShape describes a 2-D convolution on NCHW tensors with a square K×K kernel,
+// stride Stride, zero padding Pad on every side, no dilation and no groups:
+//
+//	// x:    (N, C, H, W)
+//	// w:    (F, C, K, K)
+//	// bias: (F)
+//	// y:    (N, F, OH, OW), OH = (H + 2·Pad − K)/Stride + 1, OW likewise
+type ConvShape struct{ N, C, H, W, F, K, Stride, Pad int }
+
+// OutH is the output height (H + 2·Pad − K)/Stride + 1 (integer division).
+func (s ConvShape) OutH() int { return (s.H+2*s.Pad-s.K)/s.Stride + 1 }
+
+// OutW is the output width (W + 2·Pad − K)/Stride + 1 (integer division).
+func (s ConvShape) OutW() int { return (s.W+2*s.Pad-s.K)/s.Stride + 1 }
+
+// Check panics with a message naming the shape unless every size is positive,
+// Pad ≥ 0, and the padded input is at least one kernel wide in each direction.
+func (s ConvShape) Check() {
+	switch {
+	case s.N < 1 || s.C < 1 || s.H < 1 || s.W < 1 || s.F < 1 || s.K < 1:
+		panic(fmt.Sprintf("kernels: conv shape %+v: N, C, H, W, F and K must be ≥ 1", s))
+	case s.Stride < 1:
+		panic(fmt.Sprintf("kernels: conv shape %+v: Stride must be ≥ 1", s))
+	case s.Pad < 0:
+		panic(fmt.Sprintf("kernels: conv shape %+v: Pad must be ≥ 0", s))
+	case s.H+2*s.Pad < s.K || s.W+2*s.Pad < s.K:
+		panic(fmt.Sprintf("kernels: conv shape %+v: kernel %d larger than padded input %d×%d",
+			s, s.K, s.H+2*s.Pad, s.W+2*s.Pad))
+	}
+}
+
+// colRows is C·K·K, the rows of one image's im2col matrix.
+func (s ConvShape) colRows() int { return s.C * s.K * s.K }
+
+// Im2col writes the im2col matrix of image n of x into dst, zero where the kernel
+// window lies in the padding:
+//
+//	// x: (N, C, H, W); dst: (C·K·K, OH·OW)
+//	for c, ki, kj, oh, ow:
+//		ih, iw := oh·Stride − Pad + ki, ow·Stride − Pad + kj
+//		dst[((c·K+ki)·K+kj)·OH·OW + oh·OW + ow] = x[n, c, ih, iw]  // 0 outside H×W
+func Im2col[T Float](dst, x []T, s ConvShape, n int) {
+	s.Check()
+	checkImage("Im2col", n, s)
+	needLen("Im2col", "x", len(x), s.N*s.C*s.H*s.W)
+	oh, ow := s.OutH(), s.OutW()
+	needLen("Im2col", "dst", len(dst), s.colRows()*oh*ow)
+	img := x[n*s.C*s.H*s.W : (n+1)*s.C*s.H*s.W]
+	r := 0
+	for c := 0; c < s.C; c++ {
+		plane := img[c*s.H*s.W : (c+1)*s.H*s.W]
+		for ki := 0; ki < s.K; ki++ {
+			for kj := 0; kj < s.K; kj++ {
+				row := dst[r*oh*ow : (r+1)*oh*ow]
+				r++
+				for y := 0; y < oh; y++ {
+					out := row[y*ow : (y+1)*ow]
+					ih := y*s.Stride - s.Pad + ki
+					if ih < 0 || ih >= s.H {
+						clear(out)
+						continue
+					}
+					in := plane[ih*s.W : (ih+1)*s.W]
+					for xo := range out {
+						iw := xo*s.Stride - s.Pad + kj
+						if iw < 0 || iw >= s.W {
+							out[xo] = 0
+						} else {
+							out[xo] = in[iw]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Col2im is the adjoint of Im2col: it ACCUMULATES the im2col matrix cols into image
+// n of dst (the rest of dst is untouched), dropping entries that fall in the padding:
+//
+//	// cols: (C·K·K, OH·OW); dst: (N, C, H, W)
+//	for c, ki, kj, oh, ow:
+//		ih, iw := oh·Stride − Pad + ki, ow·Stride − Pad + kj
+//		if 0 ≤ ih < H && 0 ≤ iw < W {
+//			dst[n, c, ih, iw] += cols[((c·K+ki)·K+kj)·OH·OW + oh·OW + ow]
+//		}
+func Col2im[T Float](dst, cols []T, s ConvShape, n int) {
+	s.Check()
+	checkImage("Col2im", n, s)
+	needLen("Col2im", "dst", len(dst), s.N*s.C*s.H*s.W)
+	oh, ow := s.OutH(), s.OutW()
+	needLen("Col2im", "cols", len(cols), s.colRows()*oh*ow)
+	img := dst[n*s.C*s.H*s.W : (n+1)*s.C*s.H*s.W]
+	r := 0
+	for c := 0; c < s.C; c++ {
+		plane := img[c*s.H*s.W : (c+1)*s.H*s.W]
+		for ki := 0; ki < s.K; ki++ {
+			for kj := 0; kj < s.K; kj++ {
+				row := cols[r*oh*ow : (r+1)*oh*ow]
+				r++
+				for y := 0; y < oh; y++ {
+					ih := y*s.Stride - s.Pad + ki
+					if ih < 0 || ih >= s.H {
+						continue
+					}
+					out := plane[ih*s.W : (ih+1)*s.W]
+					for xo, v := range row[y*ow : (y+1)*ow] {
+						if iw := xo*s.Stride - s.Pad + kj; iw >= 0 && iw < s.W {
+							out[iw] += v
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Conv2d computes the convolution (cross-correlation, as in PyTorch) of x with w plus
+// bias, which may be nil:
+//
+//	// dst: (N, F, OH, OW); x: (N, C, H, W); w: (F, C, K, K); bias: (F)
+//	dst[n, f, oh, ow] = bias[f] + Σ_{c, ki, kj} w[f, c, ki, kj] · x[n, c, oh·Stride−Pad+ki, ow·Stride−Pad+kj]
+//
+// with x zero outside H×W. Per image it runs Im2col, then
+// Gemm: dst[n] (F, OH·OW) = w (F, C·K·K) · cols (C·K·K, OH·OW).
+func Conv2d[T Float](dst, x, w, bias []T, s ConvShape) {
+	s.Check()
+	oh, ow := s.OutH(), s.OutW()
+	needLen("Conv2d", "dst", len(dst), s.N*s.F*oh*ow)
+	needLen("Conv2d", "x", len(x), s.N*s.C*s.H*s.W)
+	needLen("Conv2d", "w", len(w), s.F*s.colRows())
+	if bias != nil {
+		needLen("Conv2d", "bias", len(bias), s.F)
+	}
+	p, kk := oh*ow, s.colRows()
+	cols := make([]T, kk*p)
+	for n := 0; n < s.N; n++ {
+		Im2col(cols, x, s, n)
+		y := dst[n*s.F*p : (n+1)*s.F*p]
+		Gemm(false, false, s.F, p, kk, 1, w, cols, 0, y)
+		if bias != nil {
+			for f, bv := range bias {
+				yf := y[f*p : (f+1)*p]
+				for i := range yf {
+					yf[i] += bv
+				}
+			}
+		}
+	}
+}
+
+// Conv2dBackwardData computes dx = ∂L/∂x of Conv2d given dy = ∂L/∂y:
+//
+//	// dx: (N, C, H, W); dy: (N, F, OH, OW); w: (F, C, K, K)
+//	dx[n, c, ih, iw] = Σ_{f, oh, ow, ki, kj : oh·Stride−Pad+ki = ih, ow·Stride−Pad+kj = iw}
+//	                   w[f, c, ki, kj] · dy[n, f, oh, ow]
+//
+// Per image: dcols (C·K·K, OH·OW) = wᵀ · dy[n] by Gemm, then Col2im into a zeroed dx.
+func Conv2dBackwardData[T Float](dx, dy, w []T, s ConvShape) {
+	s.Check()
+	oh, ow := s.OutH(), s.OutW()
+	needLen("Conv2dBackwardData", "dx", len(dx), s.N*s.C*s.H*s.W)
+	needLen("Conv2dBackwardData", "dy", len(dy), s.N*s.F*oh*ow)
+	needLen("Conv2dBackwardData", "w", len(w), s.F*s.colRows())
+	p, kk := oh*ow, s.colRows()
+	dcols := make([]T, kk*p)
+	clear(dx)
+	for n := 0; n < s.N; n++ {
+		Gemm(true, false, kk, p, s.F, 1, w, dy[n*s.F*p:(n+1)*s.F*p], 0, dcols)
+		Col2im(dx, dcols, s, n)
+	}
+}
+
+// Conv2dBackwardFilter computes dw = ∂L/∂w and dbias = ∂L/∂bias of Conv2d given
+// dy = ∂L/∂y; dbias may be nil:
+//
+//	// dw: (F, C, K, K); dbias: (F); dy: (N, F, OH, OW); x: (N, C, H, W)
+//	dw[f, c, ki, kj] = Σ_{n, oh, ow} dy[n, f, oh, ow] · x[n, c, oh·Stride−Pad+ki, ow·Stride−Pad+kj]
+//	dbias[f]         = Σ_{n, oh, ow} dy[n, f, oh, ow]
+//
+// Per image: dw (F, C·K·K) += dy[n] (F, OH·OW) · colsᵀ (OH·OW, C·K·K) by Gemm.
+func Conv2dBackwardFilter[T Float](dw, dbias, dy, x []T, s ConvShape) {
+	s.Check()
+	oh, ow := s.OutH(), s.OutW()
+	needLen("Conv2dBackwardFilter", "dw", len(dw), s.F*s.colRows())
+	if dbias != nil {
+		needLen("Conv2dBackwardFilter", "dbias", len(dbias), s.F)
+	}
+	needLen("Conv2dBackwardFilter", "dy", len(dy), s.N*s.F*oh*ow)
+	needLen("Conv2dBackwardFilter", "x", len(x), s.N*s.C*s.H*s.W)
+	p, kk := oh*ow, s.colRows()
+	cols := make([]T, kk*p)
+	clear(dbias)
+	for n := 0; n < s.N; n++ {
+		Im2col(cols, x, s, n)
+		g := dy[n*s.F*p : (n+1)*s.F*p]
+		var beta T
+		if n > 0 {
+			beta = 1
+		}
+		Gemm(false, true, s.F, kk, p, 1, g, cols, beta, dw)
+		if dbias != nil {
+			for f := range dbias {
+				var sum T
+				for _, v := range g[f*p : (f+1)*p] {
+					sum += v
+				}
+				dbias[f] += sum
+			}
+		}
+	}
+}
+
+// checkImage panics unless 0 ≤ n < s.N.
+func checkImage(kernel string, n int, s ConvShape) {
+	if n < 0 || n >= s.N {
+		panic(fmt.Sprintf("kernels: %s: image %d out of range [0, %d)", kernel, n, s.N))
+	}
+}

@@ -1,0 +1,80 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+)
+
+// softmaxShape panics unless rows and cols are non-negative.
+func softmaxShape(kernel string, rows, cols int) {
+	if rows < 0 || cols < 0 {
+		panic(fmt.Sprintf("kernels: %s: negative size rows=%d cols=%d", kernel, rows, cols))
+	}
+}
+
+// Softmax is the softmax of each row of x, as torch.softmax(x, dim=-1), numerically
+// stable (the row maximum is subtracted before exponentiating, so inputs like 1000
+// do not overflow):
+//
+//	x, dst: (rows, cols)
+//	dst[r,j] = exp(x[r,j] − max_k x[r,k]) / Σ_k exp(x[r,k] − max_k x[r,k])
+//
+// Exponentials and sums are evaluated in float64 whatever T is. dst may be x.
+func Softmax[T Float](dst, x []T, rows, cols int) {
+	softmaxShape("Softmax", rows, cols)
+	needLen("Softmax", "x", len(x), rows*cols)
+	needLen("Softmax", "dst", len(dst), rows*cols)
+	for r := 0; r < rows; r++ {
+		softmaxRow(dst[r*cols:(r+1)*cols], x[r*cols:(r+1)*cols])
+	}
+}
+
+// softmaxRow writes the stable softmax of x into dst (same length, may alias).
+func softmaxRow[T Float](dst, x []T) {
+	if len(x) == 0 {
+		return
+	}
+	mx := x[0]
+	for _, v := range x[1:] {
+		if v > mx {
+			mx = v
+		}
+	}
+	m := float64(mx)
+	s := 0.0
+	for j, v := range x {
+		e := math.Exp(float64(v) - m)
+		dst[j] = T(e)
+		s += e
+	}
+	inv := 1 / s
+	for j := range dst {
+		dst[j] = T(float64(dst[j]) * inv)
+	}
+}
+
+// SoftmaxBackward is the backward pass of Softmax from its output y (rows, cols):
+//
+//	dx[r,j] = y[r,j]·(dy[r,j] − Σ_k dy[r,k]·y[r,k])
+//
+// dx may be dy.
+func SoftmaxBackward[T Float](dx, dy, y []T, rows, cols int) {
+	softmaxShape("SoftmaxBackward", rows, cols)
+	needLen("SoftmaxBackward", "y", len(y), rows*cols)
+	needLen("SoftmaxBackward", "dy", len(dy), rows*cols)
+	needLen("SoftmaxBackward", "dx", len(dx), rows*cols)
+	for r := 0; r < rows; r++ {
+		softmaxBackwardRow(dx[r*cols:(r+1)*cols], dy[r*cols:(r+1)*cols], y[r*cols:(r+1)*cols])
+	}
+}
+
+// softmaxBackwardRow is SoftmaxBackward for one row; dx may alias dy.
+func softmaxBackwardRow[T Float](dx, dy, y []T) {
+	s := 0.0
+	for j, v := range y {
+		s += float64(dy[j]) * float64(v)
+	}
+	for j, v := range y {
+		dx[j] = T(float64(v) * (float64(dy[j]) - s))
+	}
+}
