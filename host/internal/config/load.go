@@ -42,7 +42,7 @@ func load(read func(string) ([]byte, error), join func(parent, rel string) strin
 	for _, o := range overrides {
 		l.override(o)
 	}
-	r := &Resolved{Config: Default(), File: name, Overrides: overrides, origins: map[string]Pos{}}
+	r := &Resolved{Config: Default(), File: name, origins: map[string]Pos{}}
 	l.apply(r)
 	if !l.unreadable {
 		// A file that did not parse contributed nothing, so "missing key" would mislead.

@@ -8,10 +8,9 @@ import (
 // Resolved is an experiment after includes, overrides and defaults: the Config and
 // where each of its values came from.
 type Resolved struct {
-	Config    Config
-	File      string   // the experiment file named on the command line
-	Overrides []string // the --set arguments, in order
-	origins   map[string]Pos
+	Config  Config
+	File    string // the experiment file named on the command line
+	origins map[string]Pos
 }
 
 // Origin tells where the value of key was set; false means it is the default.

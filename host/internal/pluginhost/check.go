@@ -43,6 +43,11 @@ func Uses(c *config.Config) []Use {
 	return uses
 }
 
+// IsPluginKey reports whether key is one of the config keys that name a plugin.
+func IsPluginKey(key string) bool {
+	return slices.ContainsFunc(Uses(&config.Config{}), func(u Use) bool { return u.Key == key })
+}
+
 // CheckExperiment checks that every plugin the experiment names exists with the
 // expected kind and that its options match the plugin's schema, and returns the
 // plugins for the run's manifest. Problems are config.Errors that name the file, line

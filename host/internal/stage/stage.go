@@ -3,7 +3,6 @@ package stage
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"dnw/host/internal/config"
@@ -45,7 +44,7 @@ func (p Pipeline) Check() error {
 			}
 		}
 		for _, k := range s.Plugins {
-			if !slices.ContainsFunc(pluginhost.Uses(&config.Config{}), func(u pluginhost.Use) bool { return u.Key == k }) {
+			if !pluginhost.IsPluginKey(k) {
 				return fmt.Errorf("stage: %s calls the plugin named by %s, which is not a plugin key", s.Name, k)
 			}
 		}
