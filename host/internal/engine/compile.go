@@ -1,0 +1,157 @@
+package engine
+
+import (
+	"fmt"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"dnw/host/internal/engine/ops"
+	"dnw/sdk/ir"
+)
+
+// Model is an arch IR graph compiled into a gorgonia expression graph for a fixed
+// batch size: one node per IR node, parameters as learnable nodes. It is built once and
+// run many times; nothing is rebuilt per step.
+type Model struct {
+	G       *G.ExprGraph
+	Inputs  map[string]*G.Node // by IR input name, each (B, …)
+	Outputs []*G.Node          // the IR graph's outputs, in order
+	Params  map[string]*G.Node // by IR parameter name
+	graph   ir.Graph
+}
+
+// Compile builds g into a new expression graph for batches of batch samples, with
+// float32 parameters initialized by their IR rules from seed. Ops the engine cannot
+// run yet are an error naming the node.
+func Compile(g ir.Graph, batch int, seed uint64) (*Model, error) {
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{G: G.NewGraph(), Inputs: map[string]*G.Node{}, Params: map[string]*G.Node{}, graph: g}
+	values := map[string]*G.Node{}
+	for _, in := range g.Inputs {
+		shape := append([]int{batch}, in.Shape...)
+		n := G.NewTensor(m.G, tensor.Float32, len(shape), G.WithShape(shape...), G.WithName(in.Name))
+		m.Inputs[in.Name], values[in.Name] = n, n
+	}
+	for _, p := range g.Params {
+		data := make([]float32, size(p.Shape))
+		if err := InitParam(data, p, seed); err != nil {
+			return nil, err
+		}
+		t := tensor.New(tensor.WithShape(p.Shape...), tensor.WithBacking(data))
+		m.Params[p.Name] = G.NewTensor(m.G, tensor.Float32, len(p.Shape), G.WithShape(p.Shape...),
+			G.WithName(p.Name), G.WithValue(t))
+	}
+	for _, n := range g.Nodes {
+		in := make([]*G.Node, len(n.Inputs))
+		for i, name := range n.Inputs {
+			in[i] = values[name]
+		}
+		par := make([]*G.Node, 2)
+		for i, name := range n.Params {
+			par[i] = m.Params[name]
+		}
+		out, err := m.node(n, in, par, batch)
+		if err != nil {
+			return nil, fmt.Errorf("engine: graph %s: node %s (%s): %w", g.Name, n.Name, n.Op, err)
+		}
+		values[n.Name] = out
+	}
+	for _, name := range g.Outputs {
+		m.Outputs = append(m.Outputs, values[name])
+	}
+	return m, nil
+}
+
+// node applies one IR op. in are its inputs; par its parameters in the op's order
+// (nil where an optional one is absent).
+func (m *Model) node(n ir.Node, in, par []*G.Node, batch int) (*G.Node, error) {
+	a := n.Attrs
+	eps := a.Eps
+	if eps == 0 {
+		eps = ir.DefaultEps
+	}
+	switch n.Op {
+	case ir.OpConv2d:
+		return ops.Conv2d(in[0], par[0], par[1], a.Stride, a.Padding)
+	case ir.OpLinear:
+		return linear(in[0], par[0], par[1])
+	case ir.OpGroupNorm:
+		return ops.GroupNorm(in[0], par[0], par[1], a.Groups, eps)
+	case ir.OpInstanceNorm:
+		return ops.GroupNorm(in[0], par[0], par[1], in[0].Shape()[1], eps)
+	case ir.OpLayerNorm:
+		return ops.LayerNorm(in[0], par[0], par[1], eps)
+	case ir.OpReLU:
+		return G.Rectify(in[0])
+	case ir.OpLeakyReLU:
+		return G.LeakyRelu(in[0], a.Slope)
+	case ir.OpGELU:
+		return ops.GELU(in[0])
+	case ir.OpSiLU:
+		return ops.SiLU(in[0])
+	case ir.OpTanh:
+		return G.Tanh(in[0])
+	case ir.OpSigmoid:
+		return G.Sigmoid(in[0])
+	case ir.OpUpsample:
+		return ops.UpsampleNearest(in[0], a.Scale)
+	case ir.OpAvgPool:
+		return ops.AvgPool(in[0], a.Scale)
+	case ir.OpConcat:
+		return G.Concat(1, in...)
+	case ir.OpAdd:
+		return G.Add(in[0], in[1])
+	case ir.OpToTokens: // (B, C, H, W) → (B, H·W, C)
+		s := in[0].Shape()
+		flat, err := G.Reshape(in[0], tensor.Shape{s[0], s[1], s[2] * s[3]})
+		if err != nil {
+			return nil, err
+		}
+		return G.Transpose(flat, 0, 2, 1)
+	case ir.OpFromTokens: // (B, N, C) → (B, C, H, W)
+		s := in[0].Shape()
+		t, err := G.Transpose(in[0], 0, 2, 1)
+		if err != nil {
+			return nil, err
+		}
+		return G.Reshape(t, tensor.Shape{s[0], s[2], a.Height, a.Width})
+	case ir.OpAttention:
+		return ops.Attention(in[0], in[1], in[2], a.Heads)
+	}
+	return nil, fmt.Errorf("op not supported by the engine yet")
+}
+
+// linear is y = x·Wᵀ + b on every token: x (B, N, D), W (F, D), b (F).
+func linear(x, w, b *G.Node) (*G.Node, error) {
+	s := x.Shape()
+	flat, err := G.Reshape(x, tensor.Shape{s[0] * s[1], s[2]})
+	if err != nil {
+		return nil, err
+	}
+	wt, err := G.Transpose(w, 1, 0)
+	if err != nil {
+		return nil, err
+	}
+	y, err := G.Mul(flat, wt)
+	if err != nil {
+		return nil, err
+	}
+	if b != nil {
+		if y, err = G.BroadcastAdd(y, b, nil, []byte{0}); err != nil {
+			return nil, err
+		}
+	}
+	return G.Reshape(y, tensor.Shape{s[0], s[1], w.Shape()[0]})
+}
+
+// Learnables returns the parameter nodes in the IR's order, for gradients and solvers.
+func (m *Model) Learnables() G.Nodes {
+	var out G.Nodes
+	for _, p := range m.graph.Params {
+		out = append(out, m.Params[p.Name])
+	}
+	return out
+}
