@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -69,4 +71,40 @@ func TestCompiledE2GANLearnsATinyTask(t *testing.T) {
 		}
 	}
 	t.Logf("L1: %.4f → %.4f over %d steps", a[0], a[len(a)-1], len(a))
+}
+
+func TestCompiledPatchGANGivesPatchLogits(t *testing.T) {
+	m, err := e2gan.New().Build(context.Background(), sdk.ArchRequest{ImageSize: 32, Channels: 3,
+		Options: sdk.Options{"width": int64(8), "disc_width": int64(8)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Compile(m.Discriminator, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"source", "target"} {
+		G.Let(d.Inputs[name], tensor.New(tensor.WithShape(2, 3, 32, 32), tensor.WithBacking(make([]float32, 2*3*32*32))))
+	}
+	vm := G.NewTapeMachine(d.G)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	want := append([]int{2}, m.Discriminator.Nodes[len(m.Discriminator.Nodes)-1].Shape...)
+	if got := d.Outputs[0].Shape(); !slices.Equal([]int(got), want) {
+		t.Errorf("logits %v, want %v", got, want)
+	}
+}
+
+func TestCompileNamesUnsupportedOps(t *testing.T) {
+	m, err := e2gan.New().Build(context.Background(), sdk.ArchRequest{ImageSize: 16, Channels: 3,
+		Options: sdk.Options{"width": int64(8), "norm": "batch"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compile(m.Generator, 1, 1)
+	if err == nil || !strings.Contains(err.Error(), "(batch_norm): op not supported by the engine yet") {
+		t.Errorf("err = %v", err)
+	}
 }
