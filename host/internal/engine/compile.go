@@ -7,28 +7,45 @@ import (
 	"gorgonia.org/tensor"
 
 	"dnw/host/internal/engine/ops"
+	"dnw/sdk"
 	"dnw/sdk/ir"
 )
 
 // Model is an arch IR graph compiled into a gorgonia expression graph for a fixed
-// batch size: one node per IR node, parameters as learnable nodes. It is built once and
-// run many times; nothing is rebuilt per step.
+// batch size: one node per IR node, parameters as nodes holding their values. It is
+// built once and run many times; nothing is rebuilt per step.
 type Model struct {
-	G       *G.ExprGraph
-	Inputs  map[string]*G.Node // by IR input name, each (B, …)
-	Outputs []*G.Node          // the IR graph's outputs, in order
-	Params  map[string]*G.Node // by IR parameter name
-	graph   ir.Graph
+	G         *G.ExprGraph
+	Inputs    map[string]*G.Node // by IR input name, each (B, …)
+	Outputs   []*G.Node          // the IR graph's outputs, in order
+	Params    map[string]*G.Node // base parameters, by IR name
+	LoRA      map[string]*G.Node // LoRA tensors by the names lora.Params gives them
+	Trainable G.Nodes            // what an optimizer updates: every base parameter, or with LoRA only A, B (and norms if the placement trains them)
+	adapters  map[string]sdk.LoRALayer
 }
 
 // Compile builds g into a new expression graph for batches of batch samples, with
 // float32 parameters initialized by their IR rules from seed. Ops the engine cannot
 // run yet are an error naming the node.
 func Compile(g ir.Graph, batch int, seed uint64) (*Model, error) {
+	return compile(g, batch, seed, nil, 0)
+}
+
+// CompileLoRA is Compile with LoRA on the placement's layers: each placed conv2d or
+// linear uses W + (α/r)·B·A, where W is fixed and only A and B train (and, if the
+// placement says so, the norms that read the placed layers). A starts Kaiming-uniform
+// from loraSeed (the same for every concept, as the paper has it) and B at zero, so
+// the model starts as the base model.
+func CompileLoRA(g ir.Graph, batch int, seed uint64, p sdk.Placement, loraSeed uint64) (*Model, error) {
+	return compile(g, batch, seed, &p, loraSeed)
+}
+
+func compile(g ir.Graph, batch int, seed uint64, placement *sdk.Placement, loraSeed uint64) (*Model, error) {
 	if err := g.Validate(); err != nil {
 		return nil, err
 	}
-	m := &Model{G: G.NewGraph(), Inputs: map[string]*G.Node{}, Params: map[string]*G.Node{}, graph: g}
+	m := &Model{G: G.NewGraph(), Inputs: map[string]*G.Node{}, Params: map[string]*G.Node{},
+		LoRA: map[string]*G.Node{}, adapters: map[string]sdk.LoRALayer{}}
 	values := map[string]*G.Node{}
 	for _, in := range g.Inputs {
 		shape := append([]int{batch}, in.Shape...)
@@ -44,6 +61,9 @@ func Compile(g ir.Graph, batch int, seed uint64) (*Model, error) {
 		m.Params[p.Name] = G.NewTensor(m.G, tensor.Float32, len(p.Shape), G.WithShape(p.Shape...),
 			G.WithName(p.Name), G.WithValue(t))
 	}
+	if err := m.addLoRA(g, placement, loraSeed); err != nil {
+		return nil, err
+	}
 	for _, n := range g.Nodes {
 		in := make([]*G.Node, len(n.Inputs))
 		for i, name := range n.Inputs {
@@ -52,6 +72,13 @@ func Compile(g ir.Graph, batch int, seed uint64) (*Model, error) {
 		par := make([]*G.Node, 2)
 		for i, name := range n.Params {
 			par[i] = m.Params[name]
+		}
+		if l, ok := m.adapters[n.Name]; ok {
+			w, err := m.adaptedWeight(n.Name, par[0], l)
+			if err != nil {
+				return nil, fmt.Errorf("engine: graph %s: node %s: LoRA: %w", g.Name, n.Name, err)
+			}
+			par[0] = w
 		}
 		out, err := m.node(n, in, par, batch)
 		if err != nil {
@@ -147,11 +174,3 @@ func linear(x, w, b *G.Node) (*G.Node, error) {
 	return G.Reshape(y, tensor.Shape{s[0], s[1], w.Shape()[0]})
 }
 
-// Learnables returns the parameter nodes in the IR's order, for gradients and solvers.
-func (m *Model) Learnables() G.Nodes {
-	var out G.Nodes
-	for _, p := range m.graph.Params {
-		out = append(out, m.Params[p.Name])
-	}
-	return out
-}

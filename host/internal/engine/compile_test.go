@@ -41,10 +41,10 @@ func TestCompiledE2GANLearnsATinyTask(t *testing.T) {
 			G.WithValue(tensor.New(tensor.WithShape(2, 3, 16, 16), tensor.WithBacking(tgt))))
 		diff := G.Must(G.Sub(model.Outputs[0], target))
 		loss := G.Must(G.Mean(G.Must(G.Abs(diff))))
-		if _, err := G.Grad(loss, model.Learnables()...); err != nil {
+		if _, err := G.Grad(loss, model.Trainable...); err != nil {
 			t.Fatal(err)
 		}
-		vm := G.NewTapeMachine(model.G, G.BindDualValues(model.Learnables()...))
+		vm := G.NewTapeMachine(model.G, G.BindDualValues(model.Trainable...))
 		defer vm.Close()
 		solver := G.NewAdamSolver(G.WithLearnRate(2e-3), G.WithBeta1(0.5))
 		var out []float32
@@ -53,7 +53,7 @@ func TestCompiledE2GANLearnsATinyTask(t *testing.T) {
 				t.Fatal(err)
 			}
 			out = append(out, loss.Value().Data().(float32))
-			if err := solver.Step(G.NodesToValueGrads(model.Learnables())); err != nil {
+			if err := solver.Step(G.NodesToValueGrads(model.Trainable)); err != nil {
 				t.Fatal(err)
 			}
 			vm.Reset()

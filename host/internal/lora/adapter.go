@@ -31,11 +31,17 @@ func NewAdapter(out, in, rank int, alpha float64) *Adapter {
 // a = √5), and B = 0, so that ΔW = 0 and the adapted model starts as the base model.
 // The paper seeds A the same way for every concept so the solutions share a space.
 func (ad *Adapter) InitStandard(rng *rand.Rand) {
-	bound := 1 / math.Sqrt(float64(ad.In))
-	for i := range ad.A {
-		ad.A[i] = float32((2*rng.Float64() - 1) * bound)
-	}
+	InitDown(ad.A, ad.In, rng)
 	clear(ad.B)
+}
+
+// InitDown fills a down projection A with in inputs per row from U(−1/√in, 1/√in),
+// PyTorch's default Kaiming-uniform (the LoRA standard init of A).
+func InitDown(a []float32, in int, rng *rand.Rand) {
+	bound := 1 / math.Sqrt(float64(in))
+	for i := range a {
+		a[i] = float32((2*rng.Float64() - 1) * bound)
+	}
 }
 
 // DeltaTo writes ΔW = (α/r)·B·A, an out×in matrix, into dst:
