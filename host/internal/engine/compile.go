@@ -173,4 +173,3 @@ func linear(x, w, b *G.Node) (*G.Node, error) {
 	}
 	return G.Reshape(y, tensor.Shape{s[0], s[1], w.Shape()[0]})
 }
-
