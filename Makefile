@@ -30,10 +30,12 @@ demo: build
 	$(BIN) run experiments/selftest.toml
 
 # test is the project's test command (README, .ci/run): every package with the race
-# detector, and the example external plugin, which is a module of its own.
+# detector, the engine's long heap check without it (too slow under -race), and the
+# example external plugin, which is a module of its own.
 test: deps
 	$(GO) build ./...
 	$(GO) test -race ./...
+	$(GO) test -run HeapStaysFlat ./host/internal/engine/
 	cd plugins/examples/polynomial-schedule && $(GO) test ./...
 
 # check is what CI adds to the tests: vet and formatting.
