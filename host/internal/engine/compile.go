@@ -28,7 +28,7 @@ type Model struct {
 // float32 parameters initialized by their IR rules from seed. Ops the engine cannot
 // run yet are an error naming the node.
 func Compile(g ir.Graph, batch int, seed uint64) (*Model, error) {
-	return compile(g, batch, seed, nil, 0)
+	return compile(g, batch, seed, into{})
 }
 
 // CompileLoRA is Compile with LoRA on the placement's layers: each placed conv2d or
@@ -37,19 +37,36 @@ func Compile(g ir.Graph, batch int, seed uint64) (*Model, error) {
 // from loraSeed (the same for every concept, as the paper has it) and B at zero, so
 // the model starts as the base model.
 func CompileLoRA(g ir.Graph, batch int, seed uint64, p sdk.Placement, loraSeed uint64) (*Model, error) {
-	return compile(g, batch, seed, &p, loraSeed)
+	return compile(g, batch, seed, into{placement: &p, loraSeed: loraSeed})
 }
 
-func compile(g ir.Graph, batch int, seed uint64, placement *sdk.Placement, loraSeed uint64) (*Model, error) {
+// into says where and how a graph is compiled: into an existing expression graph with
+// some inputs already given (a discriminator reading a generator's output), under a
+// name prefix that keeps its nodes apart, with or without LoRA.
+type into struct {
+	graph     *G.ExprGraph
+	inputs    map[string]*G.Node
+	prefix    string
+	placement *sdk.Placement
+	loraSeed  uint64
+}
+
+func compile(g ir.Graph, batch int, seed uint64, o into) (*Model, error) {
 	if err := g.Validate(); err != nil {
 		return nil, err
 	}
-	m := &Model{G: G.NewGraph(), Inputs: map[string]*G.Node{}, Params: map[string]*G.Node{},
+	if o.graph == nil {
+		o.graph = G.NewGraph()
+	}
+	m := &Model{G: o.graph, Inputs: map[string]*G.Node{}, Params: map[string]*G.Node{},
 		LoRA: map[string]*G.Node{}, adapters: map[string]sdk.LoRALayer{}}
 	values := map[string]*G.Node{}
 	for _, in := range g.Inputs {
-		shape := append([]int{batch}, in.Shape...)
-		n := G.NewTensor(m.G, tensor.Float32, len(shape), G.WithShape(shape...), G.WithName(in.Name))
+		n, given := o.inputs[in.Name]
+		if !given {
+			shape := append([]int{batch}, in.Shape...)
+			n = G.NewTensor(m.G, tensor.Float32, len(shape), G.WithShape(shape...), G.WithName(o.prefix+in.Name))
+		}
 		m.Inputs[in.Name], values[in.Name] = n, n
 	}
 	for _, p := range g.Params {
@@ -59,9 +76,9 @@ func compile(g ir.Graph, batch int, seed uint64, placement *sdk.Placement, loraS
 		}
 		t := tensor.New(tensor.WithShape(p.Shape...), tensor.WithBacking(data))
 		m.Params[p.Name] = G.NewTensor(m.G, tensor.Float32, len(p.Shape), G.WithShape(p.Shape...),
-			G.WithName(p.Name), G.WithValue(t))
+			G.WithName(o.prefix+p.Name), G.WithValue(t))
 	}
-	if err := m.addLoRA(g, placement, loraSeed); err != nil {
+	if err := m.addLoRA(g, o.placement, o.loraSeed); err != nil {
 		return nil, err
 	}
 	for _, n := range g.Nodes {
