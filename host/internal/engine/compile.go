@@ -121,7 +121,7 @@ func (m *Model) node(n ir.Node, in, par []*G.Node, batch int) (*G.Node, error) {
 	case ir.OpConv2d:
 		return ops.Conv2d(in[0], par[0], par[1], a.Stride, a.Padding)
 	case ir.OpLinear:
-		return linear(in[0], par[0], par[1])
+		return ops.Linear(in[0], par[0], par[1])
 	case ir.OpGroupNorm:
 		return ops.GroupNorm(in[0], par[0], par[1], a.Groups, eps)
 	case ir.OpInstanceNorm:
@@ -148,45 +148,12 @@ func (m *Model) node(n ir.Node, in, par []*G.Node, batch int) (*G.Node, error) {
 		return G.Concat(1, in...)
 	case ir.OpAdd:
 		return G.Add(in[0], in[1])
-	case ir.OpToTokens: // (B, C, H, W) → (B, H·W, C)
-		s := in[0].Shape()
-		flat, err := G.Reshape(in[0], tensor.Shape{s[0], s[1], s[2] * s[3]})
-		if err != nil {
-			return nil, err
-		}
-		return G.Transpose(flat, 0, 2, 1)
-	case ir.OpFromTokens: // (B, N, C) → (B, C, H, W)
-		s := in[0].Shape()
-		t, err := G.Transpose(in[0], 0, 2, 1)
-		if err != nil {
-			return nil, err
-		}
-		return G.Reshape(t, tensor.Shape{s[0], s[2], a.Height, a.Width})
+	case ir.OpToTokens:
+		return ops.ToTokens(in[0])
+	case ir.OpFromTokens:
+		return ops.FromTokens(in[0], a.Height, a.Width)
 	case ir.OpAttention:
 		return ops.Attention(in[0], in[1], in[2], a.Heads)
 	}
 	return nil, fmt.Errorf("op not supported by the engine yet")
-}
-
-// linear is y = x·Wᵀ + b on every token: x (B, N, D), W (F, D), b (F).
-func linear(x, w, b *G.Node) (*G.Node, error) {
-	s := x.Shape()
-	flat, err := G.Reshape(x, tensor.Shape{s[0] * s[1], s[2]})
-	if err != nil {
-		return nil, err
-	}
-	wt, err := G.Transpose(w, 1, 0)
-	if err != nil {
-		return nil, err
-	}
-	y, err := G.Mul(flat, wt)
-	if err != nil {
-		return nil, err
-	}
-	if b != nil {
-		if y, err = G.BroadcastAdd(y, b, nil, []byte{0}); err != nil {
-			return nil, err
-		}
-	}
-	return G.Reshape(y, tensor.Shape{s[0], s[1], w.Shape()[0]})
 }
