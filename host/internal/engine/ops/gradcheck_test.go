@@ -49,15 +49,7 @@ func checkGrad(t *testing.T, build buildFunc, tol float64, values ...*tensor.Den
 // checkGradTB is checkGrad for any testing.TB.
 func checkGradTB(t testing.TB, build buildFunc, tol float64, values ...*tensor.Dense) {
 	t.Helper()
-	g := G.NewGraph()
-	in := make([]*G.Node, len(values))
-	for i, v := range values {
-		in[i] = G.NodeFromAny(g, v.Clone().(*tensor.Dense), G.WithName(fmt.Sprintf("in%d", i)))
-	}
-	out, err := build(g, in)
-	if err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	g, in, out := buildOver(t, build, values)
 	rng := rand.New(rand.NewSource(7))
 	r := G.NodeFromAny(g, randDense(rng, out.Shape()...), G.WithName("r"))
 	prod, err := G.HadamardProd(out, r)
@@ -124,9 +116,9 @@ func toFloat32(d *tensor.Dense) *tensor.Dense {
 	return tensor.New(tensor.WithShape(d.Shape().Clone()...), tensor.WithBacking(dst))
 }
 
-// forward builds out = build(g, inputs) over nodes bound to copies of values (any float
-// dtype), runs it once on a TapeMachine and returns a copy of the output's data.
-func forward(t *testing.T, build buildFunc, values ...*tensor.Dense) any {
+// buildOver builds out = build(g, in) in a new graph whose input nodes hold copies of
+// values, named in0, in1, …
+func buildOver(t testing.TB, build buildFunc, values []*tensor.Dense) (*G.ExprGraph, []*G.Node, *G.Node) {
 	t.Helper()
 	g := G.NewGraph()
 	in := make([]*G.Node, len(values))
@@ -137,6 +129,14 @@ func forward(t *testing.T, build buildFunc, values ...*tensor.Dense) any {
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
+	return g, in, out
+}
+
+// forward builds out = build(g, inputs) over nodes bound to copies of values (any float
+// dtype), runs it once on a TapeMachine and returns a copy of the output's data.
+func forward(t *testing.T, build buildFunc, values ...*tensor.Dense) any {
+	t.Helper()
+	g, _, out := buildOver(t, build, values)
 	m := G.NewTapeMachine(g)
 	defer m.Close()
 	if err := m.RunAll(); err != nil {
@@ -157,15 +157,7 @@ var sink [][]float64
 func checkRepeat(t testing.TB, build buildFunc, values ...*tensor.Dense) int64 {
 	t.Helper()
 
-	g := G.NewGraph()
-	in := make([]*G.Node, len(values))
-	for i, v := range values {
-		in[i] = G.NodeFromAny(g, v.Clone().(*tensor.Dense), G.WithName(fmt.Sprintf("in%d", i)))
-	}
-	out, err := build(g, in)
-	if err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	g, in, out := buildOver(t, build, values)
 	sq, err := G.Square(out)
 	if err != nil {
 		t.Fatalf("square: %v", err)
