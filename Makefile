@@ -1,20 +1,35 @@
-# dnw's set-up and checks. Everything a fresh clone needs is installed from here
-# (Go modules now; apt and pip packages as later stages need them).
+# dnw's set-up and checks. Everything a fresh clone needs is installed from here:
+# Go modules, Debian packages (apt) and the Python packages of the tests.
 
 GO  ?= go
 BIN := bin/dnw
+# TAGS selects the compute backends: openblas runs the kernels' matrix products
+# through Debian's OpenBLAS (cgo), ~10x faster training than the pure-Go default
+# (docs/benchmarks.md). `make TAGS=` builds without cgo libraries.
+TAGS ?= openblas
 # The commit goes into `dnw version` and every run's manifest.
 COMMIT := $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo +dirty)
 LDFLAGS := -X dnw/host/internal/buildinfo.stampedCommit=$(COMMIT)
 
-.PHONY: all build demo test check fmt deps clean proto
+.PHONY: all build demo test check fmt deps apt clean proto bench
 
 all: build
 
-# deps fetches the Go modules (go.sum pins them) and the Python packages the tests use
-# as independent references (tools/requirements.txt pins them) into .venv.
-deps: .venv/ok
+# deps fetches the Go modules (go.sum pins them), the Debian packages the build links
+# (APT_PACKAGES) and the Python packages the tests use as independent references
+# (tools/requirements.txt pins them) into .venv.
+deps: apt .venv/ok
 	$(GO) mod download
+
+APT_PACKAGES := libopenblas-dev
+
+# apt installs the missing APT_PACKAGES (as root, or through sudo when there is one).
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$sudo apt-get update -q && $$sudo apt-get install -y -q --no-install-recommends $$missing; \
+	fi
 
 .venv/ok: tools/requirements.txt
 	python3 -m venv .venv
@@ -22,7 +37,7 @@ deps: .venv/ok
 	touch $@
 
 build: deps
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./host/cmd/dnw
+	$(GO) build -tags "$(TAGS)" -ldflags "$(LDFLAGS)" -o $(BIN) ./host/cmd/dnw
 
 # demo runs the main job: until the paper's stages land it is the self-test pipeline,
 # which exercises the stage runner end to end into runs/selftest.
@@ -30,17 +45,20 @@ demo: build
 	$(BIN) run experiments/selftest.toml
 
 # test is the project's test command (README, .ci/run): every package with the race
-# detector, the engine's long heap check without it (too slow under -race), and the
-# example external plugin, which is a module of its own.
+# detector, the engine's long heap check without it (too slow under -race), the
+# kernels once more on the pure-Go backend (the build without TAGS), and the example
+# external plugin, which is a module of its own.
 test: deps
 	$(GO) build ./...
-	$(GO) test -race ./...
-	$(GO) test -run HeapStaysFlat ./host/internal/engine/
+	$(GO) test -race -tags "$(TAGS)" ./...
+	$(GO) test -tags "$(TAGS)" -run HeapStaysFlat ./host/internal/engine/
+	$(GO) test ./kernels/
 	cd plugins/examples/polynomial-schedule && $(GO) test ./...
 
 # check is what CI adds to the tests: vet and formatting.
 check: deps
 	$(GO) vet ./...
+	$(GO) vet -tags "$(TAGS)" ./...
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then \
 		echo "gofmt: these files need formatting (run make fmt):"; echo "$$unformatted"; exit 1; fi
 

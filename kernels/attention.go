@@ -52,25 +52,22 @@ func Attention[T Float](dst, probs, q, k, v []T, b, n, m, d, heads int) {
 	needLen(kernel, "probs", len(probs), b*heads*n*m)
 
 	scale := T(1 / math.Sqrt(float64(dh)))
-	qh := make([]T, n*dh)
-	kh := make([]T, m*dh)
-	vh := make([]T, m*dh)
-	oh := make([]T, n*dh)
-	for bi := 0; bi < b; bi++ {
-		qb, kb, vb := q[bi*n*d:(bi+1)*n*d], k[bi*m*d:(bi+1)*m*d], v[bi*m*d:(bi+1)*m*d]
-		for h := 0; h < heads; h++ {
-			attnGather(qh, qb, n, d, h*dh, dh)
-			attnGather(kh, kb, m, d, h*dh, dh)
-			attnGather(vh, vb, m, d, h*dh, dh)
-			p := probs[(bi*heads+h)*n*m : (bi*heads+h+1)*n*m]
-			Gemm(false, true, n, m, dh, scale, qh, kh, 0, p) // S = q_h·k_hᵀ/√dh: (N, M)
-			for i := 0; i < n; i++ {
-				softmaxRow(p[i*m:(i+1)*m], p[i*m:(i+1)*m])
-			}
-			Gemm(false, false, n, dh, m, 1, p, vh, 0, oh) // O_h = P·v_h: (N, dh)
-			attnScatter(dst[bi*n*d:(bi+1)*n*d], oh, n, d, h*dh, dh)
+	nw := workers(b * heads)
+	qhs, khs, vhs, ohs := scratch[T](nw, n*dh), scratch[T](nw, m*dh), scratch[T](nw, m*dh), scratch[T](nw, n*dh)
+	forEach(b*heads, func(wk, bh int) { // (batch, head) pairs write disjoint parts of dst and probs
+		bi, h := bh/heads, bh%heads
+		qh, kh, vh, oh := qhs[wk], khs[wk], vhs[wk], ohs[wk]
+		attnGather(qh, q[bi*n*d:(bi+1)*n*d], n, d, h*dh, dh)
+		attnGather(kh, k[bi*m*d:(bi+1)*m*d], m, d, h*dh, dh)
+		attnGather(vh, v[bi*m*d:(bi+1)*m*d], m, d, h*dh, dh)
+		p := probs[bh*n*m : (bh+1)*n*m]
+		gemm(false, true, n, m, dh, scale, qh, kh, 0, p) // S = q_h·k_hᵀ/√dh: (N, M)
+		for i := 0; i < n; i++ {
+			softmaxRow(p[i*m:(i+1)*m], p[i*m:(i+1)*m])
 		}
-	}
+		gemm(false, false, n, dh, m, 1, p, vh, 0, oh) // O_h = P·v_h: (N, dh)
+		attnScatter(dst[bi*n*d:(bi+1)*n*d], oh, n, d, h*dh, dh)
+	})
 }
 
 // AttentionBackward is the backward pass of Attention given dy (B, N, D), the inputs
@@ -95,33 +92,29 @@ func AttentionBackward[T Float](dq, dk, dv, dy, q, k, v, probs []T, b, n, m, d, 
 	needLen(kernel, "dv", len(dv), b*m*d)
 
 	scale := T(1 / math.Sqrt(float64(dh)))
-	qh := make([]T, n*dh)
-	kh := make([]T, m*dh)
-	vh := make([]T, m*dh)
-	dyh := make([]T, n*dh)
-	dqh := make([]T, n*dh)
-	dkh := make([]T, m*dh)
-	dvh := make([]T, m*dh)
-	ds := make([]T, n*m)
-	for bi := 0; bi < b; bi++ {
-		qb, kb, vb := q[bi*n*d:(bi+1)*n*d], k[bi*m*d:(bi+1)*m*d], v[bi*m*d:(bi+1)*m*d]
-		dyb := dy[bi*n*d : (bi+1)*n*d]
-		for h := 0; h < heads; h++ {
-			attnGather(qh, qb, n, d, h*dh, dh)
-			attnGather(kh, kb, m, d, h*dh, dh)
-			attnGather(vh, vb, m, d, h*dh, dh)
-			attnGather(dyh, dyb, n, d, h*dh, dh)
-			p := probs[(bi*heads+h)*n*m : (bi*heads+h+1)*n*m]
-			Gemm(true, false, m, dh, n, 1, p, dyh, 0, dvh) // dv_h = Pᵀ·dy_h
-			Gemm(false, true, n, m, dh, 1, dyh, vh, 0, ds) // dP = dy_h·v_hᵀ
-			for i := 0; i < n; i++ {
-				softmaxBackwardRow(ds[i*m:(i+1)*m], ds[i*m:(i+1)*m], p[i*m:(i+1)*m])
-			}
-			Gemm(false, false, n, dh, m, scale, ds, kh, 0, dqh) // dq_h = dS·k_h/√dh
-			Gemm(true, false, m, dh, n, scale, ds, qh, 0, dkh)  // dk_h = dSᵀ·q_h/√dh
-			attnScatter(dq[bi*n*d:(bi+1)*n*d], dqh, n, d, h*dh, dh)
-			attnScatter(dk[bi*m*d:(bi+1)*m*d], dkh, m, d, h*dh, dh)
-			attnScatter(dv[bi*m*d:(bi+1)*m*d], dvh, m, d, h*dh, dh)
+	nw := workers(b * heads)
+	// Per worker: the head's q, dq, dy (N, dh); k, v, dk, dv (M, dh); and dS (N, M).
+	nbuf, mbuf := scratch[T](3*nw, n*dh), scratch[T](4*nw, m*dh)
+	dss := scratch[T](nw, n*m)
+	forEach(b*heads, func(wk, bh int) { // (batch, head) pairs write disjoint parts of dq, dk, dv
+		bi, h := bh/heads, bh%heads
+		qh, dqh, dyh := nbuf[3*wk], nbuf[3*wk+1], nbuf[3*wk+2]
+		kh, vh, dkh, dvh := mbuf[4*wk], mbuf[4*wk+1], mbuf[4*wk+2], mbuf[4*wk+3]
+		ds := dss[wk]
+		attnGather(qh, q[bi*n*d:(bi+1)*n*d], n, d, h*dh, dh)
+		attnGather(kh, k[bi*m*d:(bi+1)*m*d], m, d, h*dh, dh)
+		attnGather(vh, v[bi*m*d:(bi+1)*m*d], m, d, h*dh, dh)
+		attnGather(dyh, dy[bi*n*d:(bi+1)*n*d], n, d, h*dh, dh)
+		p := probs[bh*n*m : (bh+1)*n*m]
+		gemm(true, false, m, dh, n, 1, p, dyh, 0, dvh) // dv_h = Pᵀ·dy_h
+		gemm(false, true, n, m, dh, 1, dyh, vh, 0, ds) // dP = dy_h·v_hᵀ
+		for i := 0; i < n; i++ {
+			softmaxBackwardRow(ds[i*m:(i+1)*m], ds[i*m:(i+1)*m], p[i*m:(i+1)*m])
 		}
-	}
+		gemm(false, false, n, dh, m, scale, ds, kh, 0, dqh) // dq_h = dS·k_h/√dh
+		gemm(true, false, m, dh, n, scale, ds, qh, 0, dkh)  // dk_h = dSᵀ·q_h/√dh
+		attnScatter(dq[bi*n*d:(bi+1)*n*d], dqh, n, d, h*dh, dh)
+		attnScatter(dk[bi*m*d:(bi+1)*m*d], dkh, m, d, h*dh, dh)
+		attnScatter(dv[bi*m*d:(bi+1)*m*d], dvh, m, d, h*dh, dh)
+	})
 }

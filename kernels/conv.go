@@ -57,6 +57,7 @@ func Im2col[T Float](dst, x []T, s ConvShape, n int) {
 			for kj := 0; kj < s.K; kj++ {
 				row := dst[r*oh*ow : (r+1)*oh*ow]
 				r++
+				off, lo, hi := s.inside(kj, ow)
 				for y := 0; y < oh; y++ {
 					out := row[y*ow : (y+1)*ow]
 					ih := y*s.Stride - s.Pad + ki
@@ -65,18 +66,38 @@ func Im2col[T Float](dst, x []T, s ConvShape, n int) {
 						continue
 					}
 					in := plane[ih*s.W : (ih+1)*s.W]
-					for xo := range out {
-						iw := xo*s.Stride - s.Pad + kj
-						if iw < 0 || iw >= s.W {
-							out[xo] = 0
-						} else {
-							out[xo] = in[iw]
-						}
+					for xo := range lo { // a few columns: a loop beats clear's call here
+						out[xo] = 0
+					}
+					for xo := hi; xo < ow; xo++ {
+						out[xo] = 0
+					}
+					if s.Stride == 1 {
+						copy(out[lo:hi], in[lo+off:hi+off])
+						continue
+					}
+					for xo := lo; xo < hi; xo++ {
+						out[xo] = in[xo*s.Stride+off]
 					}
 				}
 			}
 		}
 	}
+}
+
+// inside returns, for kernel column kj, the offset off such that output column xo
+// reads input column xo·Stride + off, and the range [lo, hi) of output columns whose
+// input column lies in [0, W) rather than in the padding. Im2col and Col2im treat a
+// row as three runs (padding, inside, padding) instead of testing every element.
+func (s ConvShape) inside(kj, ow int) (off, lo, hi int) {
+	off = kj - s.Pad
+	if off < 0 {
+		lo = min((-off+s.Stride-1)/s.Stride, ow)
+	}
+	if last := s.W - 1 - off; last >= 0 {
+		hi = min(last/s.Stride+1, ow)
+	}
+	return off, lo, max(hi, lo)
 }
 
 // Col2im is the adjoint of Im2col: it ACCUMULATES the im2col matrix cols into image
@@ -102,16 +123,23 @@ func Col2im[T Float](dst, cols []T, s ConvShape, n int) {
 			for kj := 0; kj < s.K; kj++ {
 				row := cols[r*oh*ow : (r+1)*oh*ow]
 				r++
+				off, lo, hi := s.inside(kj, ow)
 				for y := 0; y < oh; y++ {
 					ih := y*s.Stride - s.Pad + ki
 					if ih < 0 || ih >= s.H {
 						continue
 					}
 					out := plane[ih*s.W : (ih+1)*s.W]
-					for xo, v := range row[y*ow : (y+1)*ow] {
-						if iw := xo*s.Stride - s.Pad + kj; iw >= 0 && iw < s.W {
-							out[iw] += v
+					in := row[y*ow : (y+1)*ow]
+					if s.Stride == 1 {
+						out := out[lo+off : hi+off]
+						for i, v := range in[lo:hi] {
+							out[i] += v
 						}
+						continue
+					}
+					for xo := lo; xo < hi; xo++ {
+						out[xo*s.Stride+off] += in[xo]
 					}
 				}
 			}
@@ -137,11 +165,11 @@ func Conv2d[T Float](dst, x, w, bias []T, s ConvShape) {
 		needLen("Conv2d", "bias", len(bias), s.F)
 	}
 	p, kk := oh*ow, s.colRows()
-	cols := make([]T, kk*p)
-	for n := 0; n < s.N; n++ {
-		Im2col(cols, x, s, n)
+	cols := scratch[T](workers(s.N), kk*p)
+	forEach(s.N, func(wk, n int) {
+		Im2col(cols[wk], x, s, n)
 		y := dst[n*s.F*p : (n+1)*s.F*p]
-		Gemm(false, false, s.F, p, kk, 1, w, cols, 0, y)
+		gemm(false, false, s.F, p, kk, 1, w, cols[wk], 0, y)
 		if bias != nil {
 			for f, bv := range bias {
 				yf := y[f*p : (f+1)*p]
@@ -150,7 +178,7 @@ func Conv2d[T Float](dst, x, w, bias []T, s ConvShape) {
 				}
 			}
 		}
-	}
+	})
 }
 
 // Conv2dBackwardData computes dx = ∂L/∂x of Conv2d given dy = ∂L/∂y:
@@ -167,12 +195,12 @@ func Conv2dBackwardData[T Float](dx, dy, w []T, s ConvShape) {
 	needLen("Conv2dBackwardData", "dy", len(dy), s.N*s.F*oh*ow)
 	needLen("Conv2dBackwardData", "w", len(w), s.F*s.colRows())
 	p, kk := oh*ow, s.colRows()
-	dcols := make([]T, kk*p)
+	dcols := scratch[T](workers(s.N), kk*p)
 	clear(dx)
-	for n := 0; n < s.N; n++ {
-		Gemm(true, false, kk, p, s.F, 1, w, dy[n*s.F*p:(n+1)*s.F*p], 0, dcols)
-		Col2im(dx, dcols, s, n)
-	}
+	forEach(s.N, func(wk, n int) { // Col2im writes only image n of dx
+		gemm(true, false, kk, p, s.F, 1, w, dy[n*s.F*p:(n+1)*s.F*p], 0, dcols[wk])
+		Col2im(dx, dcols[wk], s, n)
+	})
 }
 
 // Conv2dBackwardFilter computes dw = ∂L/∂w and dbias = ∂L/∂bias of Conv2d given
@@ -182,7 +210,8 @@ func Conv2dBackwardData[T Float](dx, dy, w []T, s ConvShape) {
 //	dw[f, c, ki, kj] = Σ_{n, oh, ow} dy[n, f, oh, ow] · x[n, c, oh·Stride−Pad+ki, ow·Stride−Pad+kj]
 //	dbias[f]         = Σ_{n, oh, ow} dy[n, f, oh, ow]
 //
-// Per image: dw (F, C·K·K) += dy[n] (F, OH·OW) · colsᵀ (OH·OW, C·K·K) by Gemm.
+// Per image: dw (F, C·K·K) += dy[n] (F, OH·OW) · colsᵀ (OH·OW, C·K·K) by Gemm. The images
+// are split over the workers of forEach, so dw is summed in an order fixed by GOMAXPROCS.
 func Conv2dBackwardFilter[T Float](dw, dbias, dy, x []T, s ConvShape) {
 	s.Check()
 	oh, ow := s.OutH(), s.OutW()
@@ -193,25 +222,34 @@ func Conv2dBackwardFilter[T Float](dw, dbias, dy, x []T, s ConvShape) {
 	needLen("Conv2dBackwardFilter", "dy", len(dy), s.N*s.F*oh*ow)
 	needLen("Conv2dBackwardFilter", "x", len(x), s.N*s.C*s.H*s.W)
 	p, kk := oh*ow, s.colRows()
-	cols := make([]T, kk*p)
-	clear(dbias)
-	for n := 0; n < s.N; n++ {
-		Im2col(cols, x, s, n)
+	nw := workers(s.N)
+	cols := scratch[T](nw, kk*p)
+	// Each worker sums its images into its own (dw, dbias) partials; worker 0's are
+	// dw itself and the first of dbs. The partials are added in worker order.
+	dws, dbs := append([][]T{dw}, scratch[T](nw-1, len(dw))...), scratch[T](nw, s.F)
+	clear(dw)
+	forEach(s.N, func(wk, n int) {
+		Im2col(cols[wk], x, s, n)
 		g := dy[n*s.F*p : (n+1)*s.F*p]
-		var beta T
-		if n > 0 {
-			beta = 1
-		}
-		Gemm(false, true, s.F, kk, p, 1, g, cols, beta, dw)
-		if dbias != nil {
-			for f := range dbias {
-				var sum T
-				for _, v := range g[f*p : (f+1)*p] {
-					sum += v
-				}
-				dbias[f] += sum
+		gemm(false, true, s.F, kk, p, 1, g, cols[wk], 1, dws[wk])
+		for f := range s.F {
+			var sum T
+			for _, v := range g[f*p : (f+1)*p] {
+				sum += v
 			}
+			dbs[wk][f] += sum
 		}
+	})
+	for wk := 1; wk < nw; wk++ {
+		for i, v := range dws[wk] {
+			dw[i] += v
+		}
+		for f, v := range dbs[wk] {
+			dbs[0][f] += v
+		}
+	}
+	if dbias != nil {
+		copy(dbias, dbs[0])
 	}
 }
 

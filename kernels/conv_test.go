@@ -40,8 +40,11 @@ func directConv(x, w, bias []float64, s ConvShape) []float64 {
 }
 
 // convShapes cover stride 1/2, pad 0/1/2, K 1/3/4, H ≠ W, N > 1 and an output size
-// that does not divide evenly.
+// that does not divide evenly, a padding wider than the kernel (whole output columns
+// in the padding), and batches that split unevenly over two workers.
 var convShapes = []ConvShape{
+	{N: 3, C: 2, H: 5, W: 4, F: 2, K: 2, Stride: 3, Pad: 3},
+	{N: 5, C: 1, H: 3, W: 3, F: 2, K: 1, Stride: 1, Pad: 2},
 	{N: 1, C: 1, H: 4, W: 4, F: 1, K: 3, Stride: 1, Pad: 0},
 	{N: 2, C: 3, H: 7, W: 5, F: 4, K: 3, Stride: 1, Pad: 1},
 	{N: 2, C: 3, H: 8, W: 6, F: 2, K: 3, Stride: 2, Pad: 1},

@@ -86,3 +86,33 @@ func TestGemmPanicsOnBadLength(t *testing.T) {
 	}()
 	Gemm(false, false, 2, 3, 2, 1, make([]float64, 4), make([]float64, 5), 0, make([]float64, 6))
 }
+
+// TestBackendSgemmMatchesReference runs the build's float32 backend (gemm) against
+// the reference Gemm for every transpose combination, odd sizes and beta ∈ {0, 1, ½}.
+func TestBackendSgemmMatchesReference(t *testing.T) {
+	t.Logf("backend: %s", BLAS)
+	rng := rand.New(rand.NewPCG(3, 4))
+	fill := func(n int) []float32 {
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = float32(rng.Float64()*2 - 1)
+		}
+		return s
+	}
+	for _, size := range [][3]int{{1, 1, 1}, {7, 5, 3}, {33, 65, 17}, {64, 300, 288}} {
+		m, n, k := size[0], size[1], size[2]
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			for _, beta := range []float32{0, 1, 0.5} {
+				a, b, c := fill(m*k), fill(k*n), fill(m*n)
+				want := append([]float32(nil), c...)
+				Gemm(tr[0], tr[1], m, n, k, 0.75, a, b, beta, want)
+				gemm(tr[0], tr[1], m, n, k, 0.75, a, b, beta, c)
+				for i := range c {
+					if d := math.Abs(float64(c[i] - want[i])); d > 1e-4*float64(k) {
+						t.Fatalf("m=%d n=%d k=%d trans=%v beta=%v: c[%d] = %v, reference %v", m, n, k, tr, beta, i, c[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -46,14 +46,14 @@ func TestCompiledE2GANLearnsATinyTask(t *testing.T) {
 		}
 		vm := G.NewTapeMachine(model.G, G.BindDualValues(model.Trainable...))
 		defer vm.Close()
-		solver := G.NewAdamSolver(G.WithLearnRate(2e-3), G.WithBeta1(0.5))
+		solver := NewAdam(2e-3, 0.5)
 		var out []float32
 		for range 60 {
 			if err := vm.RunAll(); err != nil {
 				t.Fatal(err)
 			}
 			out = append(out, loss.Value().Data().(float32))
-			if err := solver.Step(G.NodesToValueGrads(model.Trainable)); err != nil {
+			if err := solver.Step(model.Trainable); err != nil {
 				t.Fatal(err)
 			}
 			vm.Reset()

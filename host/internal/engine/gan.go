@@ -31,7 +31,7 @@ type GAN struct {
 	genLoss, l1, advLoss *G.Node
 	discLoss             *G.Node
 	genVM, discVM        G.VM
-	genOpt, discOpt      G.Solver
+	genOpt, discOpt      *Adam
 	source, target       *tensor.Dense // (B, C, H, W), fed by Step
 	discSource, discPair *tensor.Dense // (2B, C, H, W): [source; source], [target; fake]
 }
@@ -107,8 +107,7 @@ func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64
 	}
 	g.genVM = G.NewTapeMachine(gen.G, G.BindDualValues(gen.Trainable...))
 	g.discVM = G.NewTapeMachine(disc.G, G.BindDualValues(disc.Trainable...))
-	g.genOpt = G.NewAdamSolver(G.WithLearnRate(cfg.LR), G.WithBeta1(0.5))
-	g.discOpt = G.NewAdamSolver(G.WithLearnRate(cfg.LR), G.WithBeta1(0.5))
+	g.genOpt, g.discOpt = NewAdam(cfg.LR, 0.5), NewAdam(cfg.LR, 0.5)
 	return g, nil
 }
 
@@ -152,7 +151,7 @@ func (g *GAN) Step(source, target []float32) (StepLosses, error) {
 	copy(ds[n:], source)
 	copy(dp, target)
 	copy(dp[n:], g.fake.Value().Data().([]float32))
-	if err := g.genOpt.Step(G.NodesToValueGrads(g.Gen.Trainable)); err != nil {
+	if err := g.genOpt.Step(g.Gen.Trainable); err != nil {
 		return out, err
 	}
 	g.genVM.Reset()
@@ -160,7 +159,7 @@ func (g *GAN) Step(source, target []float32) (StepLosses, error) {
 		return out, err
 	}
 	out.Disc = scalar(g.discLoss)
-	if err := g.discOpt.Step(G.NodesToValueGrads(g.Disc.Trainable)); err != nil {
+	if err := g.discOpt.Step(g.Disc.Trainable); err != nil {
 		return out, err
 	}
 	g.discVM.Reset()

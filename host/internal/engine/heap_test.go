@@ -27,13 +27,13 @@ func TestTrainingLoopHeapStaysFlat(t *testing.T) {
 	}
 	vm := G.NewTapeMachine(m.G, G.BindDualValues(m.Trainable...))
 	defer vm.Close()
-	solver := G.NewAdamSolver(G.WithLearnRate(1e-3))
+	solver := NewAdam(1e-3, 0.9)
 	heap := map[int]uint64{}
 	for step := 1; step <= 600; step++ {
 		if err := vm.RunAll(); err != nil {
 			t.Fatal(err)
 		}
-		solver.Step(G.NodesToValueGrads(m.Trainable))
+		solver.Step(m.Trainable)
 		vm.Reset()
 		if step == 400 || step == 600 {
 			runtime.GC()

@@ -89,7 +89,7 @@ func TestLoRATrainsOnlyAdaptersAndAllowedNorms(t *testing.T) {
 			t.Fatal(err)
 		}
 		vm := G.NewTapeMachine(m.G, G.BindDualValues(m.Trainable...))
-		solver := G.NewAdamSolver(G.WithLearnRate(1e-2), G.WithBeta1(0.5))
+		solver := NewAdam(1e-2, 0.5)
 		var first, last float32
 		for step := range 30 {
 			if err := vm.RunAll(); err != nil {
@@ -99,7 +99,7 @@ func TestLoRATrainsOnlyAdaptersAndAllowedNorms(t *testing.T) {
 				first = loss.Value().Data().(float32)
 			}
 			last = loss.Value().Data().(float32)
-			solver.Step(G.NodesToValueGrads(m.Trainable))
+			solver.Step(m.Trainable)
 			vm.Reset()
 		}
 		vm.Close()
