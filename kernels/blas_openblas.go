@@ -8,7 +8,10 @@ package kernels
 */
 import "C"
 
-import "unsafe"
+import (
+	"strings"
+	"unsafe"
+)
 
 // The OpenBLAS backend (build tag `openblas`; Debian's libopenblas-dev, which the
 // Makefile installs): about 115 GFLOP/s for 64×288 · 288×1024 on 2 cores here, 34×
@@ -18,7 +21,11 @@ import "unsafe"
 
 func init() { C.openblas_set_num_threads(1) }
 
-func blasName() string { return "openblas " + C.GoString(C.openblas_get_config()) }
+// blasName is "OpenBLAS VERSION" (the first two words of its build configuration).
+func blasName() string {
+	words := strings.Fields(C.GoString(C.openblas_get_config()))
+	return strings.Join(words[:min(2, len(words))], " ")
+}
 
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a, b []float32, beta float32, c []float32) {
 	C.cblas_sgemm(C.CblasRowMajor, cblasTrans(transA), cblasTrans(transB),

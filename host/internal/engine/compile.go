@@ -16,13 +16,20 @@ import (
 // built once and run many times; nothing is rebuilt per step.
 type Model struct {
 	G         *G.ExprGraph
-	Inputs    map[string]*G.Node // by IR input name, each (B, …)
-	Outputs   []*G.Node          // the IR graph's outputs, in order
-	Params    map[string]*G.Node // base parameters, by IR name
-	LoRA      map[string]*G.Node // LoRA tensors by the names lora.Params gives them
-	Trainable G.Nodes            // what an optimizer updates: every base parameter, or with LoRA only A, B (and norms if the placement trains them)
+	Inputs    map[string]*G.Node             // by IR input name, each (B, …)
+	Outputs   []*G.Node                      // the IR graph's outputs, in order
+	Params    map[string]*G.Node             // base parameters, by IR name
+	LoRA      map[string]*G.Node             // LoRA tensors by the names lora.Params gives them
+	Trainable G.Nodes                        // what an optimizer updates: every base parameter, or with LoRA only A, B (and norms if the placement trains them)
+	BatchNorm map[string]*ops.BatchNormState // running statistics of each batch_norm node, by IR name (state a checkpoint keeps)
 	adapters  map[string]sdk.LoRALayer
+	mode      *ops.Mode
 }
+
+// SetTraining switches the model between training (batch_norm uses the batch's
+// statistics and updates the running ones; dropout drops) and evaluation (running
+// statistics; no dropout), as torch's train() and eval(). A model starts training.
+func (m *Model) SetTraining(on bool) { m.mode.Training = on }
 
 // Compile builds g into a new expression graph for batches of batch samples, with
 // float32 parameters initialized by their IR rules from seed. Ops the engine cannot
@@ -59,7 +66,8 @@ func compile(g ir.Graph, batch int, seed uint64, o into) (*Model, error) {
 		o.graph = G.NewGraph()
 	}
 	m := &Model{G: o.graph, Inputs: map[string]*G.Node{}, Params: map[string]*G.Node{},
-		LoRA: map[string]*G.Node{}, adapters: map[string]sdk.LoRALayer{}}
+		LoRA: map[string]*G.Node{}, BatchNorm: map[string]*ops.BatchNormState{},
+		adapters: map[string]sdk.LoRALayer{}, mode: &ops.Mode{Training: true}}
 	values := map[string]*G.Node{}
 	for _, in := range g.Inputs {
 		n, given := o.inputs[in.Name]
@@ -81,7 +89,7 @@ func compile(g ir.Graph, batch int, seed uint64, o into) (*Model, error) {
 	if err := m.addLoRA(g, o.placement, o.loraSeed); err != nil {
 		return nil, err
 	}
-	for _, n := range g.Nodes {
+	for i, n := range g.Nodes {
 		in := make([]*G.Node, len(n.Inputs))
 		for i, name := range n.Inputs {
 			in[i] = values[name]
@@ -97,7 +105,7 @@ func compile(g ir.Graph, batch int, seed uint64, o into) (*Model, error) {
 			}
 			par[0] = w
 		}
-		out, err := m.node(n, in, par, batch)
+		out, err := m.node(n, in, par, o.prefix, seed+uint64(i))
 		if err != nil {
 			return nil, fmt.Errorf("engine: graph %s: node %s (%s): %w", g.Name, n.Name, n.Op, err)
 		}
@@ -110,8 +118,9 @@ func compile(g ir.Graph, batch int, seed uint64, o into) (*Model, error) {
 }
 
 // node applies one IR op. in are its inputs; par its parameters in the op's order
-// (nil where an optional one is absent).
-func (m *Model) node(n ir.Node, in, par []*G.Node, batch int) (*G.Node, error) {
+// (nil where an optional one is absent); prefix names its graph's nodes; a dropout
+// node draws its masks from seed.
+func (m *Model) node(n ir.Node, in, par []*G.Node, prefix string, seed uint64) (*G.Node, error) {
 	a := n.Attrs
 	eps := a.Eps
 	if eps == 0 {
@@ -126,6 +135,12 @@ func (m *Model) node(n ir.Node, in, par []*G.Node, batch int) (*G.Node, error) {
 		return ops.GroupNorm(in[0], par[0], par[1], a.Groups, eps)
 	case ir.OpInstanceNorm:
 		return ops.GroupNorm(in[0], par[0], par[1], in[0].Shape()[1], eps)
+	case ir.OpBatchNorm:
+		st := ops.NewBatchNormState(m.mode, in[0].Shape()[1])
+		m.BatchNorm[n.Name] = st
+		return ops.BatchNorm(in[0], par[0], par[1], prefix+n.Name, eps, st)
+	case ir.OpDropout:
+		return ops.Dropout(in[0], prefix+n.Name, ops.NewDropoutState(m.mode, a.Rate, seed))
 	case ir.OpLayerNorm:
 		return ops.LayerNorm(in[0], par[0], par[1], eps)
 	case ir.OpReLU:

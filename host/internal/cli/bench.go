@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"dnw/host/internal/bench"
+	"dnw/host/internal/pluginhost"
+	"dnw/host/internal/progress"
+	"dnw/sdk"
+	"dnw/sdk/ir"
+)
+
+var benchCmd = &command{
+	name:    "bench",
+	args:    "train [flags]",
+	summary: "time a training step, optionally side by side with PyTorch",
+	help: `bench train times generator + discriminator training steps of an architecture
+plugin (pix2pix's objective: LSGAN or BCE + 100·L1, Adam lr 2e-4, β1 0.5) on random
+64×64 pairs, and prints the median time per step. With --torch it runs the identical
+step in PyTorch (bench/torch/gan_step.py interprets the same arch IR; Debian's
+python3-torch, under /usr/bin/python3) with as many threads as dnw uses (GOMAXPROCS),
+and prints the ratio. Run it from the repository root. docs/benchmarks.md records the
+figures.
+
+Examples:
+  dnw bench train
+  dnw bench train --torch --steps 10
+  GOMAXPROCS=1 dnw bench train --torch
+  dnw bench train --arch arch.e2gan --option width=32 --batch 4 --json`,
+	run: runBench,
+}
+
+func runBench(ctx context.Context, a *app, args []string) error {
+	flags := a.flagSet()
+	arch := flags.String("arch", "arch.e2gan", "architecture plugin")
+	var options setFlags
+	flags.Var(&options, "option", "architecture option `KEY=VALUE` (repeatable; 32 is an integer, 0.5 a float, true a bool, anything else a string)")
+	c := bench.TrainConfig{Seed: 1}
+	flags.IntVar(&c.Batch, "batch", 8, "pairs per step")
+	flags.IntVar(&c.Size, "size", 64, "image side in pixels")
+	flags.IntVar(&c.Warmup, "warmup", 1, "untimed steps first")
+	flags.IntVar(&c.Steps, "steps", 5, "timed steps")
+	flags.StringVar(&c.Loss, "loss", "lsgan", "adversarial loss: lsgan or bce")
+	torch := flags.Bool("torch", false, "also time the same step in PyTorch and print the ratio")
+	python := flags.String("python", bench.DefaultPython, "Python interpreter with torch, for --torch")
+	script := flags.String("torch-script", bench.TorchScript, "the PyTorch side, for --torch")
+	asJSON := flags.Bool("json", false, "print the results as JSON")
+	pos, err := a.parse(flags, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "train" {
+		return usagef("expected 'train', got %q", strings.Join(pos, " "))
+	}
+	if c.Batch < 1 || c.Size < 1 || c.Steps < 1 || c.Warmup < 0 {
+		return usagef("--batch, --size and --steps must be ≥ 1 and --warmup ≥ 0")
+	}
+	if c.Loss != "lsgan" && c.Loss != "bce" {
+		return usagef("--loss %q: want lsgan or bce", c.Loss)
+	}
+	opts, err := parseOptions(options)
+	if err != nil {
+		return err
+	}
+	model, err := buildArch(ctx, *arch, c.Size, opts)
+	if err != nil {
+		return err
+	}
+
+	reporter := progress.New(a.stderr, progress.Options{TTY: isTerminal(a.stderr), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	bar := reporter.Start("dnw steps", int64(c.Warmup+c.Steps), "steps", 0)
+	ours, err := bench.Train(model, c, func(int) { bar.Add(1) })
+	bar.Finish()
+	if err != nil {
+		return err
+	}
+	results := []bench.Result{ours}
+	if *torch {
+		fmt.Fprintf(a.stderr, "running the same step in PyTorch (%s %s)…\n", *python, *script)
+		theirs, err := bench.Torch(ctx, *python, *script, model, c, ours.Threads)
+		if err != nil {
+			return err
+		}
+		results = append(results, theirs)
+	}
+	return a.printBench(*arch, c, results, *asJSON)
+}
+
+// buildArch starts the architecture plugin and asks it for the model at size×size.
+func buildArch(ctx context.Context, id string, size int, opts sdk.Options) (ir.Model, error) {
+	m, err := pluginhost.NewManager(nil)
+	if err != nil {
+		return ir.Model{}, err
+	}
+	defer m.Close()
+	c, err := m.Get(ctx, id)
+	if err != nil {
+		return ir.Model{}, err
+	}
+	arch, ok := c.Plugin.(sdk.Architecture)
+	if !ok {
+		return ir.Model{}, usagef("--arch %s is a %s plugin, not an architecture", id, c.Kind)
+	}
+	model, err := arch.Build(ctx, sdk.ArchRequest{ImageSize: size, Channels: 3, Options: opts})
+	if err != nil {
+		return ir.Model{}, fmt.Errorf("%s: %w", id, err)
+	}
+	return model, model.Validate()
+}
+
+// parseOptions turns KEY=VALUE flags into plugin options: an integer, a float, a bool,
+// or else a string (quotes optional).
+func parseOptions(kvs []string) (sdk.Options, error) {
+	opts := sdk.Options{}
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usagef("--option %q: want KEY=VALUE", kv)
+		}
+		if i, err := strconv.ParseInt(v, 10, 64); err == nil {
+			opts[k] = i
+		} else if f, err := strconv.ParseFloat(v, 64); err == nil {
+			opts[k] = f
+		} else if b, err := strconv.ParseBool(v); err == nil {
+			opts[k] = b
+		} else {
+			opts[k] = strings.Trim(v, `"`)
+		}
+	}
+	return opts, nil
+}
+
+func (a *app) printBench(arch string, c bench.TrainConfig, results []bench.Result, asJSON bool) error {
+	if asJSON {
+		out := map[string]any{"arch": arch, "config": c, "results": results}
+		if len(results) == 2 {
+			out["ratio"] = results[0].MsPerStep / results[1].MsPerStep
+		}
+		data, _ := json.MarshalIndent(out, "", "  ")
+		_, err := fmt.Fprintln(a.stdout, string(data))
+		return err
+	}
+	r0 := results[0]
+	fmt.Fprintf(a.stdout, "%s, batch %d, %d×%d, %s loss; generator %d parameters, discriminator %d\n",
+		arch, c.Batch, c.Size, c.Size, c.Loss, r0.GenParams, r0.DiscParams)
+	fmt.Fprintf(a.stdout, "median of %d steps after %d warm-up, generator + discriminator step:\n", c.Steps, c.Warmup)
+	for _, r := range results {
+		fmt.Fprintf(a.stdout, "  %-14s %8.1f ms/step  (%d threads; %s)\n", r.Engine, r.MsPerStep, r.Threads, r.Backend)
+	}
+	if len(results) == 2 {
+		fmt.Fprintf(a.stdout, "  ratio dnw/torch %.2f×\n", results[0].MsPerStep/results[1].MsPerStep)
+	}
+	return nil
+}
