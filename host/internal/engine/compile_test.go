@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -98,15 +97,33 @@ func TestCompiledPatchGANGivesPatchLogits(t *testing.T) {
 	}
 }
 
-func TestCompileNamesUnsupportedOps(t *testing.T) {
+// TestCompileE2GANWithBatchNorm compiles arch.e2gan with its norm option set to batch
+// (every norm of the ResBlocks a batch_norm) and runs it forward in both modes.
+func TestCompileE2GANWithBatchNorm(t *testing.T) {
 	m, err := e2gan.New().Build(context.Background(), sdk.ArchRequest{ImageSize: 16, Channels: 3,
 		Options: sdk.Options{"width": int64(8), "norm": "batch"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Compile(m.Generator, 1, 1)
-	if err == nil || !strings.Contains(err.Error(), "(batch_norm): op not supported by the engine yet") {
-		t.Errorf("err = %v", err)
+	model, err := Compile(m.Generator, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(model.BatchNorm) == 0 {
+		t.Fatal("no batch_norm layers compiled")
+	}
+	G.Let(model.Inputs["source"], tensor.New(tensor.WithShape(2, 3, 16, 16), tensor.Of(tensor.Float32)))
+	vm := G.NewTapeMachine(model.G)
+	defer vm.Close()
+	for _, training := range []bool{true, false} {
+		model.SetTraining(training)
+		if err := vm.RunAll(); err != nil {
+			t.Fatalf("training %v: %v", training, err)
+		}
+		vm.Reset()
+	}
+	if got := model.Outputs[0].Shape(); !slices.Equal([]int(got), []int{2, 3, 16, 16}) {
+		t.Errorf("output %v, want (2, 3, 16, 16)", got)
 	}
 }
 
