@@ -22,7 +22,9 @@ type Model struct {
 	LoRA      map[string]*G.Node             // LoRA tensors by the names lora.Params gives them
 	Trainable G.Nodes                        // what an optimizer updates: every base parameter, or with LoRA only A, B (and norms if the placement trains them)
 	BatchNorm map[string]*ops.BatchNormState // running statistics of each batch_norm node, by IR name (state a checkpoint keeps)
+	Dropout   map[string]*ops.DropoutState   // the random stream of each dropout node, by IR name
 	adapters  map[string]sdk.LoRALayer
+	placement *sdk.Placement
 	mode      *ops.Mode
 }
 
@@ -56,6 +58,7 @@ type into struct {
 	prefix    string
 	placement *sdk.Placement
 	loraSeed  uint64
+	statsOf   *Model // batch_norm layers use this model's running statistics instead of their own
 }
 
 func compile(g ir.Graph, batch int, seed uint64, o into) (*Model, error) {
@@ -66,8 +69,8 @@ func compile(g ir.Graph, batch int, seed uint64, o into) (*Model, error) {
 		o.graph = G.NewGraph()
 	}
 	m := &Model{G: o.graph, Inputs: map[string]*G.Node{}, Params: map[string]*G.Node{},
-		LoRA: map[string]*G.Node{}, BatchNorm: map[string]*ops.BatchNormState{},
-		adapters: map[string]sdk.LoRALayer{}, mode: &ops.Mode{Training: true}}
+		LoRA: map[string]*G.Node{}, BatchNorm: map[string]*ops.BatchNormState{}, Dropout: map[string]*ops.DropoutState{},
+		adapters: map[string]sdk.LoRALayer{}, placement: o.placement, mode: &ops.Mode{Training: true}}
 	values := map[string]*G.Node{}
 	for _, in := range g.Inputs {
 		n, given := o.inputs[in.Name]
@@ -105,7 +108,7 @@ func compile(g ir.Graph, batch int, seed uint64, o into) (*Model, error) {
 			}
 			par[0] = w
 		}
-		out, err := m.node(n, in, par, o.prefix, seed+uint64(i))
+		out, err := m.node(n, in, par, o, seed+uint64(i))
 		if err != nil {
 			return nil, fmt.Errorf("engine: graph %s: node %s (%s): %w", g.Name, n.Name, n.Op, err)
 		}
@@ -118,9 +121,10 @@ func compile(g ir.Graph, batch int, seed uint64, o into) (*Model, error) {
 }
 
 // node applies one IR op. in are its inputs; par its parameters in the op's order
-// (nil where an optional one is absent); prefix names its graph's nodes; a dropout
+// (nil where an optional one is absent); o.prefix names the graph's nodes; a dropout
 // node draws its masks from seed.
-func (m *Model) node(n ir.Node, in, par []*G.Node, prefix string, seed uint64) (*G.Node, error) {
+func (m *Model) node(n ir.Node, in, par []*G.Node, o into, seed uint64) (*G.Node, error) {
+	prefix := o.prefix
 	a := n.Attrs
 	eps := a.Eps
 	if eps == 0 {
@@ -136,11 +140,16 @@ func (m *Model) node(n ir.Node, in, par []*G.Node, prefix string, seed uint64) (
 	case ir.OpInstanceNorm:
 		return ops.GroupNorm(in[0], par[0], par[1], in[0].Shape()[1], eps)
 	case ir.OpBatchNorm:
-		st := ops.NewBatchNormState(m.mode, in[0].Shape()[1])
+		st := ops.NewBatchNormState(in[0].Shape()[1])
+		if o.statsOf != nil {
+			st = o.statsOf.BatchNorm[n.Name]
+		}
 		m.BatchNorm[n.Name] = st
-		return ops.BatchNorm(in[0], par[0], par[1], prefix+n.Name, eps, st)
+		return ops.BatchNorm(in[0], par[0], par[1], prefix+n.Name, eps, st, m.mode)
 	case ir.OpDropout:
-		return ops.Dropout(in[0], prefix+n.Name, ops.NewDropoutState(m.mode, a.Rate, seed))
+		st := ops.NewDropoutState(m.mode, a.Rate, seed)
+		m.Dropout[n.Name] = st
+		return ops.Dropout(in[0], prefix+n.Name, st)
 	case ir.OpLayerNorm:
 		return ops.LayerNorm(in[0], par[0], par[1], eps)
 	case ir.OpReLU:

@@ -168,7 +168,7 @@ func TestCompiledPix2PixTrainsAndEvaluates(t *testing.T) {
 		t.Errorf("L1 did not fall: %.4f → %.4f", first.L1, last.L1)
 	}
 	for name, st := range g.Gen.BatchNorm {
-		if slices.Equal(st.RunningMean, make([]float64, len(st.RunningMean))) {
+		if slices.Equal(st.RunningMean, make([]float32, len(st.RunningMean))) {
 			t.Errorf("%s: running mean still zero after training", name)
 		}
 	}

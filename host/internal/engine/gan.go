@@ -26,6 +26,7 @@ type GAN struct {
 	Gen  *Model // the generator; Gen.Trainable is what the generator step updates
 	Disc *Model // the discriminator, on batches of 2·Batch
 
+	frozen               *Model // the discriminator's copy in the generator step's graph
 	cfg                  GANConfig
 	fake                 *G.Node
 	genLoss, l1, advLoss *G.Node
@@ -50,12 +51,14 @@ func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64
 	fake := gen.Outputs[0]
 	srcShape := gen.Inputs["source"].Shape().Clone()
 	targetNode := G.NewTensor(gen.G, tensor.Float32, 4, G.WithShape(srcShape...), G.WithName("target"))
-	frozen, err := compile(model.Discriminator, b, seed+1, into{graph: gen.G, prefix: "frozen/",
-		inputs: map[string]*G.Node{"source": gen.Inputs["source"], "target": fake}})
+	disc, err := compile(model.Discriminator, 2*b, seed+1, into{})
 	if err != nil {
 		return nil, err
 	}
-	disc, err := compile(model.Discriminator, 2*b, seed+1, into{})
+	// The frozen copy's batch_norm layers update the discriminator's running
+	// statistics, as netD(fake) does in pix2pix's generator step.
+	frozen, err := compile(model.Discriminator, b, seed+1, into{graph: gen.G, prefix: "frozen/",
+		inputs: map[string]*G.Node{"source": gen.Inputs["source"], "target": fake}, statsOf: disc})
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +70,7 @@ func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64
 		}
 	}
 
-	g := &GAN{Gen: gen, Disc: disc, cfg: cfg, fake: fake}
+	g := &GAN{Gen: gen, Disc: disc, frozen: frozen, cfg: cfg, fake: fake}
 	logits := frozen.Outputs[0]
 	g.advLoss, err = advLoss(logits, 1, cfg.Loss)
 	if err != nil {

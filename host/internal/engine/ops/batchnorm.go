@@ -11,19 +11,19 @@ import (
 )
 
 // BatchNormState is one batch_norm layer's running statistics (torch's buffers
-// running_mean and running_var) and the model's mode. In training the forward op
-// normalizes with the batch's statistics and updates the running ones by
+// running_mean and running_var). In training the forward op normalizes with the
+// batch's statistics and updates the running ones by
 // r ← (1 − Momentum)·r + Momentum·batch, with the unbiased batch variance as torch
-// does; in evaluation it normalizes with the running ones.
+// does; in evaluation it normalizes with the running ones. An inference graph shares
+// the state of the graph that trains (with a mode of its own).
 type BatchNormState struct {
-	Mode                    *Mode
 	Momentum                float64   // torch's default is 0.1
-	RunningMean, RunningVar []float64 // (C), starting at 0 and 1
+	RunningMean, RunningVar []float32 // (C), starting at 0 and 1; float32 as torch's buffers, so a checkpoint holds them exactly
 }
 
 // NewBatchNormState returns the state of a layer over c channels, as torch starts it.
-func NewBatchNormState(mode *Mode, c int) *BatchNormState {
-	s := &BatchNormState{Mode: mode, Momentum: 0.1, RunningMean: make([]float64, c), RunningVar: make([]float64, c)}
+func NewBatchNormState(c int) *BatchNormState {
+	s := &BatchNormState{Momentum: 0.1, RunningMean: make([]float32, c), RunningVar: make([]float32, c)}
 	for i := range s.RunningVar {
 		s.RunningVar[i] = 1
 	}
@@ -32,11 +32,12 @@ func NewBatchNormState(mode *Mode, c int) *BatchNormState {
 
 // BatchNorm normalizes x (N, C, H, W) per channel and applies gamma (C), beta (C), as
 // torch.nn.BatchNorm2d (kernels.BatchNorm). name identifies the layer (it keeps two
-// layers' ops apart in gorgonia's graph); state holds its running statistics.
+// layers' ops apart in gorgonia's graph); state holds its running statistics; mode
+// says which statistics normalize.
 //
 // Its gradients recompute the batch statistics from x in training; in evaluation
 // they treat the running statistics as constants (dx = γ·dy/√(running_var + eps)).
-func BatchNorm(x, gamma, beta *G.Node, name string, eps float64, state *BatchNormState) (*G.Node, error) {
+func BatchNorm(x, gamma, beta *G.Node, name string, eps float64, state *BatchNormState, mode *Mode) (*G.Node, error) {
 	xs := x.Shape()
 	if len(xs) != 4 {
 		return nil, fmt.Errorf("ops: batch_norm: x %v, need (N, C, H, W)", xs)
@@ -52,7 +53,7 @@ func BatchNorm(x, gamma, beta *G.Node, name string, eps float64, state *BatchNor
 			return nil, fmt.Errorf("ops: batch_norm: gamma/beta %v, want (%d)", ps, xs[1])
 		}
 	}
-	return G.ApplyOp(batchNormOp{newOpBase("batch_norm", []int{4, 1, 1}, 4, name, eps), eps, state}, x, gamma, beta)
+	return G.ApplyOp(batchNormOp{newOpBase("batch_norm", []int{4, 1, 1}, 4, name, eps), eps, state, mode}, x, gamma, beta)
 }
 
 // batchNormOp: (x, gamma, beta) → y.
@@ -60,6 +61,7 @@ type batchNormOp struct {
 	opBase
 	eps   float64
 	state *BatchNormState
+	mode  *Mode
 }
 
 func (op batchNormOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
@@ -89,7 +91,7 @@ func batchNormDo[T kernels.Float](op batchNormOp, out *tensor.Dense, in []*tenso
 	n, c, hw := s[0], s[1], s[2]*s[3]
 	x, y, gamma, beta := floats[T](in[0]), floats[T](out), floats[T](in[1]), floats[T](in[2])
 	st := op.state
-	if !st.Mode.Training {
+	if !op.mode.Training {
 		mean, rstd := runningStats[T](st, op.eps)
 		normalizeWith(y, x, mean, rstd, gamma, beta, n, c, hw)
 		return
@@ -102,8 +104,8 @@ func batchNormDo[T kernels.Float](op batchNormOp, out *tensor.Dense, in []*tenso
 		if count > 1 {
 			variance *= count / (count - 1)
 		}
-		st.RunningMean[ch] = (1-m)*st.RunningMean[ch] + m*float64(mean[ch])
-		st.RunningVar[ch] = (1-m)*st.RunningVar[ch] + m*variance
+		st.RunningMean[ch] = float32((1-m)*float64(st.RunningMean[ch]) + m*float64(mean[ch]))
+		st.RunningVar[ch] = float32((1-m)*float64(st.RunningVar[ch]) + m*variance)
 	}
 }
 
@@ -112,7 +114,7 @@ func runningStats[T kernels.Float](st *BatchNormState, eps float64) (mean, rstd 
 	mean, rstd = make([]T, len(st.RunningMean)), make([]T, len(st.RunningVar))
 	for ch := range mean {
 		mean[ch] = T(st.RunningMean[ch])
-		rstd[ch] = T(1 / math.Sqrt(st.RunningVar[ch]+eps))
+		rstd[ch] = T(1 / math.Sqrt(float64(st.RunningVar[ch])+eps))
 	}
 	return mean, rstd
 }
@@ -155,6 +157,7 @@ type batchNormBackOp struct {
 	opBase
 	eps    float64
 	state  *BatchNormState
+	mode   *Mode
 	dgamma bool
 }
 
@@ -163,7 +166,7 @@ func newBatchNormBackOp(fwd batchNormOp, dgamma bool) batchNormBackOp {
 	if dgamma {
 		name, out = "batch_norm_dgamma", 1
 	}
-	return batchNormBackOp{newOpBase(name, []int{4, 4, 1}, out, fwd.params...), fwd.eps, fwd.state, dgamma}
+	return batchNormBackOp{newOpBase(name, []int{4, 4, 1}, out, fwd.params...), fwd.eps, fwd.state, fwd.mode, dgamma}
 }
 
 func (op batchNormBackOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
@@ -202,7 +205,7 @@ func batchNormBackDo[T kernels.Float](op batchNormBackOp, out *tensor.Dense, in 
 	n, c, hw := s[0], s[1], s[2]*s[3]
 	x, dy, gamma := floats[T](in[0]), floats[T](in[1]), floats[T](in[2])
 	var mean, rstd []T
-	if op.state.Mode.Training {
+	if op.mode.Training {
 		mean, rstd = make([]T, c), make([]T, c)
 		kernels.BatchNorm(make([]T, len(x)), mean, rstd, x, nil, nil, n, c, hw, T(op.eps))
 	} else {
@@ -212,7 +215,7 @@ func batchNormBackDo[T kernels.Float](op batchNormBackOp, out *tensor.Dense, in 
 		kernels.BatchNormBackward(make([]T, len(x)), floats[T](out), nil, dy, x, mean, rstd, nil, n, c, hw)
 		return
 	}
-	if op.state.Mode.Training {
+	if op.mode.Training {
 		kernels.BatchNormBackward(floats[T](out), nil, nil, dy, x, mean, rstd, gamma, n, c, hw)
 		return
 	}

@@ -15,6 +15,7 @@ import (
 type DropoutState struct {
 	Mode *Mode
 	Rate float64
+	pcg  *rand.PCG
 	rng  *rand.Rand
 	mask []float64 // 0 or 1/(1 − Rate) per element
 }
@@ -22,8 +23,15 @@ type DropoutState struct {
 // NewDropoutState returns the state of a layer that drops with probability rate,
 // drawing its masks from a PCG stream seeded by seed (so a run is reproducible).
 func NewDropoutState(mode *Mode, rate float64, seed uint64) *DropoutState {
-	return &DropoutState{Mode: mode, Rate: rate, rng: rand.New(rand.NewPCG(seed, 0x64726f70))}
+	pcg := rand.NewPCG(seed, 0x64726f70)
+	return &DropoutState{Mode: mode, Rate: rate, pcg: pcg, rng: rand.New(pcg)}
 }
+
+// MarshalBinary is the position of the layer's random stream, for a checkpoint.
+func (s *DropoutState) MarshalBinary() ([]byte, error) { return s.pcg.MarshalBinary() }
+
+// UnmarshalBinary moves the stream to a position MarshalBinary returned.
+func (s *DropoutState) UnmarshalBinary(b []byte) error { return s.pcg.UnmarshalBinary(b) }
 
 // Dropout zeroes each element of x with probability Rate and scales the others by
 // 1/(1 − Rate) in training, and is the identity in evaluation (torch.nn.Dropout). A

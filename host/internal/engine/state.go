@@ -1,0 +1,162 @@
+package engine
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	G "gorgonia.org/gorgonia"
+
+	"dnw/host/internal/safetensors"
+)
+
+// Buffer name suffixes of a batch_norm layer's running statistics, as torch names them.
+const (
+	runningMean = ".running_mean"
+	runningVar  = ".running_var"
+)
+
+// Tensors returns copies of the model's state as named float32 tensors: every base
+// parameter by its IR name, every LoRA tensor by its name, and each batch_norm layer's
+// running statistics as NODE.running_mean and NODE.running_var (torch's buffers). A
+// safetensors file of them holds everything needed to run the model.
+func (m *Model) Tensors() map[string]safetensors.Tensor {
+	ts := map[string]safetensors.Tensor{}
+	for _, nodes := range []map[string]*G.Node{m.Params, m.LoRA} {
+		for name, n := range nodes {
+			ts[name] = safetensors.Tensor{Shape: slices.Clone([]int(n.Shape())), Data: slices.Clone(values(n))}
+		}
+	}
+	for name, st := range m.BatchNorm {
+		ts[name+runningMean] = safetensors.Tensor{Shape: []int{len(st.RunningMean)}, Data: slices.Clone(st.RunningMean)}
+		ts[name+runningVar] = safetensors.Tensor{Shape: []int{len(st.RunningVar)}, Data: slices.Clone(st.RunningVar)}
+	}
+	return ts
+}
+
+// Load sets the model's state from tensors named as Tensors names them, in place (a
+// graph sharing the weight tensors sees the new values). Every tensor of the model
+// must be there with its shape, and nothing else: a checkpoint of another
+// architecture or placement is an error naming the first difference.
+func (m *Model) Load(ts map[string]safetensors.Tensor) error {
+	want := m.Tensors()
+	for _, name := range slices.Sorted(maps.Keys(ts)) {
+		if _, ok := want[name]; !ok {
+			return fmt.Errorf("engine: tensor %s is not part of this model", name)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		t, ok := ts[name]
+		if !ok {
+			return fmt.Errorf("engine: tensor %s is missing", name)
+		}
+		if !slices.Equal(t.Shape, want[name].Shape) || len(t.Data) != len(want[name].Data) {
+			return fmt.Errorf("engine: tensor %s has shape %v, the model's is %v", name, t.Shape, want[name].Shape)
+		}
+	}
+	for _, nodes := range []map[string]*G.Node{m.Params, m.LoRA} {
+		for name, n := range nodes {
+			copy(values(n), ts[name].Data)
+		}
+	}
+	for name, st := range m.BatchNorm {
+		copy(st.RunningMean, ts[name+runningMean].Data)
+		copy(st.RunningVar, ts[name+runningVar].Data)
+	}
+	return nil
+}
+
+// values is the float32 backing slice of a parameter node's value.
+func values(n *G.Node) []float32 { return n.Value().Data().([]float32) }
+
+// AdamState is what Adam needs to continue exactly: its step count and the moments
+// of each node, by node name.
+type AdamState struct {
+	Step    int
+	Moments map[string][2][]float32
+}
+
+// State returns a copy of the optimizer's state.
+func (a *Adam) State() AdamState {
+	s := AdamState{Step: a.step, Moments: map[string][2][]float32{}}
+	for n, mv := range a.moments {
+		s.Moments[n.Name()] = [2][]float32{slices.Clone(mv[0]), slices.Clone(mv[1])}
+	}
+	return s
+}
+
+// Restore continues from s for nodes (the ones Step is given).
+func (a *Adam) Restore(nodes G.Nodes, s AdamState) error {
+	a.step, a.moments = s.Step, map[*G.Node][2][]float32{}
+	for _, n := range nodes {
+		mv, ok := s.Moments[n.Name()]
+		if !ok {
+			if s.Step == 0 {
+				continue
+			}
+			return fmt.Errorf("engine: Adam state has no moments for %s", n.Name())
+		}
+		if len(mv[0]) != n.Shape().TotalSize() || len(mv[1]) != len(mv[0]) {
+			return fmt.Errorf("engine: Adam moments of %s have %d elements, the node %d", n.Name(), len(mv[0]), n.Shape().TotalSize())
+		}
+		a.moments[n] = [2][]float32{slices.Clone(mv[0]), slices.Clone(mv[1])}
+	}
+	return nil
+}
+
+// GANState is everything a GAN needs to continue training exactly: both models'
+// tensors, both optimizers' states and the positions of the dropout streams.
+type GANState struct {
+	Gen, Disc         map[string]safetensors.Tensor
+	GenAdam, DiscAdam AdamState
+	Streams           map[string][]byte // by "gen/", "frozen/" or "disc/" + node name
+}
+
+// State returns a copy of the training state, for a checkpoint.
+func (g *GAN) State() (GANState, error) {
+	s := GANState{Gen: g.Gen.Tensors(), Disc: g.Disc.Tensors(), GenAdam: g.genOpt.State(),
+		DiscAdam: g.discOpt.State(), Streams: map[string][]byte{}}
+	for prefix, m := range g.models() {
+		for name, d := range m.Dropout {
+			b, err := d.MarshalBinary()
+			if err != nil {
+				return s, err
+			}
+			s.Streams[prefix+name] = b
+		}
+	}
+	return s, nil
+}
+
+// models are the GAN's compiled models by the prefix of their dropout streams.
+func (g *GAN) models() map[string]*Model {
+	return map[string]*Model{"gen/": g.Gen, "frozen/": g.frozen, "disc/": g.Disc}
+}
+
+// Restore continues from s, a State of a GAN of the same model and configuration.
+func (g *GAN) Restore(s GANState) error {
+	if err := g.Gen.Load(s.Gen); err != nil {
+		return fmt.Errorf("generator: %w", err)
+	}
+	if err := g.Disc.Load(s.Disc); err != nil {
+		return fmt.Errorf("discriminator: %w", err)
+	}
+	if err := g.genOpt.Restore(g.Gen.Trainable, s.GenAdam); err != nil {
+		return err
+	}
+	if err := g.discOpt.Restore(g.Disc.Trainable, s.DiscAdam); err != nil {
+		return err
+	}
+	for prefix, m := range g.models() {
+		for name, d := range m.Dropout {
+			b, ok := s.Streams[prefix+name]
+			if !ok {
+				return fmt.Errorf("engine: GAN state has no random stream for dropout %s%s", prefix, name)
+			}
+			if err := d.UnmarshalBinary(b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
