@@ -1,0 +1,165 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"dnw/host/internal/engine"
+	"dnw/host/internal/stage"
+	"dnw/host/internal/toypairs"
+	"dnw/sdk"
+)
+
+// baseStage trains the base generator from scratch with pix2pix's objective on a
+// mixture of concepts, E2GAN's recipe for the model every concept's LoRA adapts.
+// Until the data stages land, the mixture is toypairs' built-in task (procedural
+// scenes under five edits); then this stage reads the training concepts' pairs.
+var baseStage = stage.Stage{
+	Name:    "base",
+	Doc:     "the base generator trained on a mixture of training concepts",
+	Keys:    []string{"model", "base", "data.image_size"},
+	Plugins: []string{"model.arch"},
+	Outputs: []string{"generator.safetensors", "loss.csv"},
+	Run:     runBase,
+}
+
+// evalPairs is how many held-out pairs the base stage's evaluation translates.
+const evalPairs = 16
+
+// baseState is everything the base loop needs to continue exactly where it stopped.
+type baseState struct {
+	Step  int
+	GAN   engine.GANState
+	RNG   []byte    // the batch stream's rand.PCG state
+	Sums  StepSums  // losses summed since the last curve row
+	Curve []BaseRow // one row per evaluation
+}
+
+// StepSums accumulates training losses between evaluations.
+type StepSums struct {
+	L1, GenAdv, Disc float64
+	Steps            int
+}
+
+// BaseRow is one line of loss.csv: mean training losses since the previous row and
+// the L1 distance of the generator's translations of the held-out pairs.
+type BaseRow struct {
+	Step                      int
+	L1, GenAdv, Disc, EvalL1 float64
+}
+
+func runBase(ctx context.Context, env *stage.Env) error {
+	c := env.Config
+	plugin, opts, err := env.Plugin(ctx, "model.arch")
+	if err != nil {
+		return err
+	}
+	size := c.Data.ImageSize
+	model, err := plugin.(sdk.Architecture).Build(ctx, sdk.ArchRequest{ImageSize: size, Channels: 3, Options: opts})
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.Model.Arch, err)
+	}
+	gan, err := engine.NewGAN(model, nil, engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1,
+		LR: c.Base.LR, Batch: c.Base.Batch}, uint64(c.Experiment.Seed))
+	if err != nil {
+		return err
+	}
+	defer gan.Close()
+	gen, err := engine.NewGenerator(model.Generator, evalPairs, gan.Gen)
+	if err != nil {
+		return err
+	}
+	defer gen.Close()
+	evalSrc, evalTgt := toypairs.Batch(rand.New(env.Source("eval")), evalPairs, size, toypairs.Edits)
+
+	src := env.Source("batches")
+	var st baseState
+	if ok, err := env.LoadCheckpoint(&st); err != nil {
+		return err
+	} else if ok {
+		if err := src.UnmarshalBinary(st.RNG); err != nil {
+			return fmt.Errorf("restoring the batch stream: %w", err)
+		}
+		if err := gan.Restore(st.GAN); err != nil {
+			return fmt.Errorf("restoring the GAN: %w", err)
+		}
+	}
+	rng := rand.New(src)
+	save := func() error {
+		var err error
+		if st.GAN, err = gan.State(); err != nil {
+			return err
+		}
+		st.RNG, _ = src.MarshalBinary()
+		return env.SaveCheckpoint(&st, int64(st.Step))
+	}
+
+	env.Log.Info("training the base generator", "arch", c.Model.Arch, "image_size", size,
+		"generator_params", model.Generator.NumParams(), "discriminator_params", model.Discriminator.NumParams(),
+		"steps", c.Base.Steps, "batch", c.Base.Batch, "concepts", len(toypairs.Edits))
+	bar := env.Progress(int64(c.Base.Steps), "steps", int64(st.Step))
+	for st.Step < c.Base.Steps {
+		if err := ctx.Err(); err != nil {
+			if serr := save(); serr != nil {
+				return serr
+			}
+			return err
+		}
+		s, t := toypairs.Batch(rng, c.Base.Batch, size, toypairs.Edits)
+		l, err := gan.Step(s, t)
+		if err != nil {
+			return err
+		}
+		st.Step++
+		st.Sums.L1 += float64(l.L1)
+		st.Sums.GenAdv += float64(l.GenAdv)
+		st.Sums.Disc += float64(l.Disc)
+		st.Sums.Steps++
+		bar.Set(int64(st.Step))
+		if st.Step%c.Base.EvalEvery == 0 || st.Step == c.Base.Steps {
+			out, err := gen.Run(evalSrc)
+			if err != nil {
+				return err
+			}
+			n := float64(st.Sums.Steps)
+			row := BaseRow{Step: st.Step, L1: st.Sums.L1 / n, GenAdv: st.Sums.GenAdv / n, Disc: st.Sums.Disc / n,
+				EvalL1: meanAbsDiff(out, evalTgt)}
+			st.Curve, st.Sums = append(st.Curve, row), StepSums{}
+			env.Log.Info("base evaluation", "step", row.Step, "l1", row.L1, "gen_adv", row.GenAdv,
+				"disc", row.Disc, "eval_l1", row.EvalL1)
+			if err := save(); err != nil {
+				return err
+			}
+		}
+	}
+
+	ck := engine.Checkpoint{Params: gan.Gen.Tensors(), Arch: c.Model.Arch, Options: opts,
+		Extra: map[string]string{"stage": "base", "steps": strconv.Itoa(st.Step)}}
+	if err := engine.SaveCheckpoint(env.Path("generator.safetensors"), ck); err != nil {
+		return err
+	}
+	return env.Write("loss.csv", func(w io.Writer) error {
+		if _, err := fmt.Fprintln(w, "step,l1,gen_adv,disc,eval_l1"); err != nil {
+			return err
+		}
+		for _, r := range st.Curve {
+			if _, err := fmt.Fprintf(w, "%d,%.6g,%.6g,%.6g,%.6g\n", r.Step, r.L1, r.GenAdv, r.Disc, r.EvalL1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// meanAbsDiff is mean |a − b|, the L1 distance of pix2pix's objective.
+func meanAbsDiff(a, b []float32) float64 {
+	s := 0.0
+	for i := range a {
+		s += math.Abs(float64(a[i] - b[i]))
+	}
+	return s / float64(len(a))
+}
