@@ -48,7 +48,7 @@ type StepSums struct {
 // BaseRow is one line of loss.csv: mean training losses since the previous row and
 // the L1 distance of the generator's translations of the held-out pairs.
 type BaseRow struct {
-	Step                      int
+	Step                     int
 	L1, GenAdv, Disc, EvalL1 float64
 }
 
