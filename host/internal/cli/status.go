@@ -95,19 +95,21 @@ func printStatus(w io.Writer, dir string, m *runstore.Manifest, p stage.Pipeline
 
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "STAGE\tSTATE\tSTARTED\tTIME\tPROGRESS\tARTIFACTS")
+	fmt.Fprintln(tw, "STAGE\tSTATE\tSTARTED\tTIME\tPLUGINS\tPROGRESS\tARTIFACTS")
 	for _, name := range stageNames(m, p) {
 		rec := findStage(m, name)
 		st := rec.Status
 		if st == runstore.Running && holder == 0 {
 			st = runstore.Interrupted
 		}
-		started, took := "-", "-"
+		started, took, plugins := "-", "-", "-"
 		if rec.Started != nil {
 			started = rec.Started.Local().Format(time.TimeOnly)
 		}
 		if rec.Seconds > 0 {
 			took = formatSeconds(rec.Seconds)
+			// the share of the stage's time spent starting plugins and waiting on them
+			plugins = fmt.Sprintf("%.2f%%", 100*rec.PluginSecs/rec.Seconds)
 		}
 		prog := "-"
 		if rec.Progress != nil {
@@ -121,7 +123,7 @@ func printStatus(w io.Writer, dir string, m *runstore.Manifest, p stage.Pipeline
 			}
 			arts = fmt.Sprintf("%d files, %s", len(rec.Artifacts), formatBytes(bytes))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", name, st, started, took, prog, arts)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, st, started, took, plugins, prog, arts)
 	}
 	tw.Flush()
 }

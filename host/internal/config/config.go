@@ -25,7 +25,7 @@ type Experiment struct {
 	Description string `toml:"description" doc:"one sentence on what the experiment tests"`
 	Seed        int64  `toml:"seed" min:"0" doc:"root seed; every stage derives its own random stream from it and its name"`
 	Out         string `toml:"out" doc:"run directory, relative to the working directory; empty means runs/NAME; --out wins"`
-	Pipeline    string `toml:"pipeline" enum:"paper,selftest" doc:"paper: the denoised-weights pipeline; selftest: a small deterministic pipeline that checks the runner"`
+	Pipeline    string `toml:"pipeline" enum:"paper,base,selftest" doc:"paper: the denoised-weights pipeline; base: only its base generator (stage base); selftest: a small deterministic pipeline that checks the runner"`
 }
 
 // Data describes where concepts and paired images come from.

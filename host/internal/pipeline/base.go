@@ -14,6 +14,12 @@ import (
 	"dnw/sdk"
 )
 
+// Base is the paper pipeline's base generator on its own: for architecture studies,
+// and a check of the engine end to end (experiments/base.toml).
+func Base() stage.Pipeline {
+	return stage.Pipeline{Name: "base", Stages: []stage.Stage{baseStage}}
+}
+
 // baseStage trains the base generator from scratch with pix2pix's objective on a
 // mixture of concepts, E2GAN's recipe for the model every concept's LoRA adapts.
 // Until the data stages land, the mixture is toypairs' built-in task (procedural
@@ -46,7 +52,8 @@ type StepSums struct {
 }
 
 // BaseRow is one line of loss.csv: mean training losses since the previous row and
-// the L1 distance of the generator's translations of the held-out pairs.
+// the L1 distance of the generator's translations of the held-out pairs. The row of
+// step 0 evaluates the untrained generator; its training losses are NaN (empty).
 type BaseRow struct {
 	Step                     int
 	L1, GenAdv, Disc, EvalL1 float64
@@ -101,6 +108,24 @@ func runBase(ctx context.Context, env *stage.Env) error {
 	env.Log.Info("training the base generator", "arch", c.Model.Arch, "image_size", size,
 		"generator_params", model.Generator.NumParams(), "discriminator_params", model.Discriminator.NumParams(),
 		"steps", c.Base.Steps, "batch", c.Base.Batch, "concepts", len(toypairs.Edits))
+	evaluate := func() error {
+		out, err := gen.Run(evalSrc)
+		if err != nil {
+			return err
+		}
+		n := float64(st.Sums.Steps)
+		row := BaseRow{Step: st.Step, L1: st.Sums.L1 / n, GenAdv: st.Sums.GenAdv / n, Disc: st.Sums.Disc / n,
+			EvalL1: meanAbsDiff(out, evalTgt)}
+		st.Curve, st.Sums = append(st.Curve, row), StepSums{}
+		env.Log.Info("base evaluation", "step", row.Step, "l1", row.L1, "gen_adv", row.GenAdv,
+			"disc", row.Disc, "eval_l1", row.EvalL1)
+		return nil
+	}
+	if len(st.Curve) == 0 {
+		if err := evaluate(); err != nil {
+			return err
+		}
+	}
 	bar := env.Progress(int64(c.Base.Steps), "steps", int64(st.Step))
 	for st.Step < c.Base.Steps {
 		if err := ctx.Err(); err != nil {
@@ -121,16 +146,9 @@ func runBase(ctx context.Context, env *stage.Env) error {
 		st.Sums.Steps++
 		bar.Set(int64(st.Step))
 		if st.Step%c.Base.EvalEvery == 0 || st.Step == c.Base.Steps {
-			out, err := gen.Run(evalSrc)
-			if err != nil {
+			if err := evaluate(); err != nil {
 				return err
 			}
-			n := float64(st.Sums.Steps)
-			row := BaseRow{Step: st.Step, L1: st.Sums.L1 / n, GenAdv: st.Sums.GenAdv / n, Disc: st.Sums.Disc / n,
-				EvalL1: meanAbsDiff(out, evalTgt)}
-			st.Curve, st.Sums = append(st.Curve, row), StepSums{}
-			env.Log.Info("base evaluation", "step", row.Step, "l1", row.L1, "gen_adv", row.GenAdv,
-				"disc", row.Disc, "eval_l1", row.EvalL1)
 			if err := save(); err != nil {
 				return err
 			}
@@ -147,12 +165,20 @@ func runBase(ctx context.Context, env *stage.Env) error {
 			return err
 		}
 		for _, r := range st.Curve {
-			if _, err := fmt.Fprintf(w, "%d,%.6g,%.6g,%.6g,%.6g\n", r.Step, r.L1, r.GenAdv, r.Disc, r.EvalL1); err != nil {
+			if _, err := fmt.Fprintf(w, "%d,%s,%s,%s,%s\n", r.Step, csvNum(r.L1), csvNum(r.GenAdv), csvNum(r.Disc), csvNum(r.EvalL1)); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// csvNum formats x for loss.csv, NaN as an empty field.
+func csvNum(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', 6, 64)
 }
 
 // meanAbsDiff is mean |a − b|, the L1 distance of pix2pix's objective.

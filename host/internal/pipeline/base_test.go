@@ -23,14 +23,14 @@ import (
 // tinyBaseConfig trains a small arch.e2gan at 16×16 for 6 steps, evaluating every 3.
 func tinyBaseConfig() config.Config {
 	c := config.Default()
-	c.Experiment.Name = "t"
+	c.Experiment.Name, c.Experiment.Pipeline = "t", "base"
 	c.Data.ImageSize = 16
 	c.Model.Options = map[string]any{"width": int64(8), "res_blocks": int64(1), "heads": int64(2), "disc_width": int64(8)}
 	c.Base.Steps, c.Base.Batch, c.Base.EvalEvery = 6, 2, 3
 	return c
 }
 
-// runBaseStage runs the base stage alone into dir; stop, if set, cancels the run
+// runBaseStage runs the base stage alone into dir; stop, if not -1, cancels the run
 // when the stage logs its evaluation at that step.
 func runBaseStage(t *testing.T, dir string, stop int) error {
 	t.Helper()
@@ -52,7 +52,7 @@ func runBaseStage(t *testing.T, dir string, stop int) error {
 	defer cancel()
 	log := slog.New(cancelAt{slog.NewTextHandler(io.Discard, nil), stop, cancel})
 	r := &stage.Runner{Run: run, Config: &cfg, Log: log, Progress: progress.New(io.Discard, progress.Options{}), Plugins: plugins}
-	return r.Execute(ctx, stage.Pipeline{Name: "paper", Stages: []stage.Stage{baseStage}})
+	return r.Execute(ctx, Base())
 }
 
 // cancelAt is a log handler that calls cancel on the record "base evaluation" of step.
@@ -87,7 +87,7 @@ func (h cancelAt) Handle(ctx context.Context, r slog.Record) error {
 // generator, bit for bit, as a checkpoint an independent reader finds complete.
 func TestBaseStageTrainsAndResumes(t *testing.T) {
 	straight := t.TempDir()
-	if err := runBaseStage(t, straight, 0); err != nil {
+	if err := runBaseStage(t, straight, -1); err != nil {
 		t.Fatal(err)
 	}
 	ck, err := engine.LoadCheckpoint(filepath.Join(straight, "stages/base/generator.safetensors"))
@@ -102,8 +102,19 @@ func TestBaseStageTrainsAndResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
-	if len(lines) != 3 || lines[0] != "step,l1,gen_adv,disc,eval_l1" || !strings.HasPrefix(lines[2], "6,") {
+	if len(lines) != 4 || lines[0] != "step,l1,gen_adv,disc,eval_l1" || !strings.HasPrefix(lines[1], "0,,,,") || !strings.HasPrefix(lines[3], "6,") {
 		t.Errorf("loss.csv:\n%s", csv)
+	}
+
+	// The stage's one plugin call (the architecture) is accounted for in its record.
+	run, err := runstore.Open(straight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := run.Manifest.Stages[0]
+	run.Close()
+	if rec.Name != "base" || rec.PluginSecs <= 0 || rec.PluginSecs >= rec.Seconds {
+		t.Errorf("stage %s: plugin seconds %v of %v", rec.Name, rec.PluginSecs, rec.Seconds)
 	}
 
 	resumed := t.TempDir()
@@ -113,7 +124,7 @@ func TestBaseStageTrainsAndResumes(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(resumed, "checkpoints/base.ckpt")); err != nil {
 		t.Fatalf("no checkpoint after the interruption: %v", err)
 	}
-	if err := runBaseStage(t, resumed, 0); err != nil {
+	if err := runBaseStage(t, resumed, -1); err != nil {
 		t.Fatal(err)
 	}
 	again, err := engine.LoadCheckpoint(filepath.Join(resumed, "stages/base/generator.safetensors"))

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -49,7 +50,13 @@ type Manager struct {
 	clients []*Client
 	live    map[string]*Client // by id, for Get
 	exeSum  string
+	spent   atomic.Int64 // nanoseconds spent starting plugins and in their calls
 }
+
+// Spent is the wall time spent so far starting plugins and waiting for their calls,
+// over all plugins: the cost of the process boundary that the stage runner reports
+// as each stage's plugin share.
+func (m *Manager) Spent() time.Duration { return time.Duration(m.spent.Load()) }
 
 // NewManager returns a Manager with the default search path, lock file and limits.
 func NewManager(log *slog.Logger) (*Manager, error) {
@@ -69,6 +76,7 @@ type Client struct {
 	SHA256      string // of the binary serving it
 	Plugin      sdk.Plugin
 
+	manager     *Manager // whose Spent the calls add to
 	gp          *goplugin.Client
 	stderr      *stderrLines
 	callTimeout time.Duration
@@ -88,6 +96,7 @@ func (c *Client) Kill() { c.gp.Kill() }
 // Start launches the plugin id (bundled or external) and returns it described and
 // ready. The Manager kills it on Close.
 func (m *Manager) Start(ctx context.Context, id string) (*Client, error) {
+	defer m.count(time.Now())
 	cmd, source, sum, secure, err := m.command(id)
 	if err != nil {
 		return nil, err
@@ -97,7 +106,7 @@ func (m *Manager) Start(ctx context.Context, id string) (*Client, error) {
 
 func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *goplugin.SecureConfig) (*Client, error) {
 	dieWithHost(cmd)
-	c := &Client{ID: id, Source: source, SHA256: sum, stderr: &stderrLines{max: stderrTail}, callTimeout: m.CallTimeout}
+	c := &Client{ID: id, Source: source, SHA256: sum, stderr: &stderrLines{max: stderrTail}, callTimeout: m.CallTimeout, manager: m}
 	c.gp = goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
 		Plugins:          sdk.PluginSet(),
@@ -272,7 +281,11 @@ func (c *Client) intercept(ctx context.Context, method string, req, reply any,
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
+	start := time.Now()
 	err := invoker(ctx, method, req, reply, cc, opts...)
+	if c.manager != nil {
+		c.manager.count(start)
+	}
 	if err == nil {
 		return nil
 	}
@@ -290,6 +303,9 @@ func (c *Client) intercept(ctx context.Context, method string, req, reply any,
 	}
 	return fmt.Errorf("plugin %s: %s: %s", c.ID, call, st.Message())
 }
+
+// count adds the time since start to Spent.
+func (m *Manager) count(start time.Time) { m.spent.Add(int64(time.Since(start))) }
 
 func (c *Client) waitExit(limit time.Duration) {
 	deadline := time.Now().Add(limit)

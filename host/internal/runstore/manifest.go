@@ -53,8 +53,9 @@ type StageRecord struct {
 	Fingerprint string     `json:"fingerprint,omitempty"` // of the config keys and inputs it ran with
 	Started     *time.Time `json:"started,omitempty"`
 	Ended       *time.Time `json:"ended,omitempty"`
-	Seconds     float64    `json:"seconds,omitempty"`    // wall time over all sessions
-	ResumedAt   int64      `json:"resumed_at,omitempty"` // progress at the last resume from a checkpoint
+	Seconds     float64    `json:"seconds,omitempty"`        // wall time over all sessions
+	PluginSecs  float64    `json:"plugin_seconds,omitempty"` // of Seconds, starting plugins and waiting on their calls
+	ResumedAt   int64      `json:"resumed_at,omitempty"`     // progress at the last resume from a checkpoint
 	Progress    *Progress  `json:"progress,omitempty"`
 	Artifacts   []Artifact `json:"artifacts,omitempty"`
 	Error       string     `json:"error,omitempty"`

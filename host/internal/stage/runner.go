@@ -88,7 +88,7 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 		if err := os.RemoveAll(r.Run.Path("stages/" + s.Name)); err != nil {
 			return fmt.Errorf("stage %s: clearing old files: %w", s.Name, err)
 		}
-		rec.Progress, rec.ResumedAt, rec.Seconds = nil, 0, 0
+		rec.Progress, rec.ResumedAt, rec.Seconds, rec.PluginSecs = nil, 0, 0, 0
 	}
 	if err := os.MkdirAll(r.Run.Path("stages/"+s.Name), 0o755); err != nil {
 		return fmt.Errorf("stage %s: %w", s.Name, err)
@@ -103,6 +103,7 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 	r.Log.Info("stage started", "stage", s.Name, "resume", resume)
 	env := &Env{Config: r.Config, Log: r.Log.With("stage", s.Name), stage: s, run: r.Run,
 		rec: rec, fingerprint: fp, reporter: r.Progress, plugins: r.Plugins, started: time.Now(), before: rec.Seconds}
+	spentBefore := r.pluginSpent()
 	err = call(ctx, s, env)
 	if env.bar != nil && err == nil {
 		env.bar.Finish()
@@ -110,6 +111,7 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 	}
 	end := r.now()
 	rec.Seconds = env.before + time.Since(env.started).Seconds()
+	rec.PluginSecs += (r.pluginSpent() - spentBefore).Seconds()
 	rec.Ended = &end
 	if err == nil {
 		err = r.finish(s, rec)
@@ -130,8 +132,17 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 	}
 	os.Remove(ckPath)
 	r.Log.Info("stage done", "stage", s.Name, "seconds", fmt.Sprintf("%.2f", rec.Seconds),
-		"artifacts", len(rec.Artifacts))
+		"plugin_seconds", fmt.Sprintf("%.3f", rec.PluginSecs),
+		"plugin_share", fmt.Sprintf("%.2f%%", 100*rec.PluginSecs/max(rec.Seconds, 1e-9)), "artifacts", len(rec.Artifacts))
 	return nil
+}
+
+// pluginSpent is the plugin manager's Spent (zero without a manager).
+func (r *Runner) pluginSpent() time.Duration {
+	if r.Plugins == nil {
+		return 0
+	}
+	return r.Plugins.Spent()
 }
 
 // call runs the stage, turning a panic into an error so the manifest still records it.
