@@ -15,7 +15,7 @@ import (
 
 // tinyPix2Pix is arch.pix2pix-unet at 16×16 with small widths: batch_norm and dropout
 // in the generator, batch_norm in the discriminator.
-func tinyPix2Pix(t *testing.T) ir.Model {
+func tinyPix2Pix(t testing.TB) ir.Model {
 	t.Helper()
 	m, err := pix2pixunet.New().Build(context.Background(), sdk.ArchRequest{ImageSize: 16, Channels: 3,
 		Options: sdk.Options{"width": int64(8), "disc_width": int64(8), "disc_layers": int64(2)}})
