@@ -29,6 +29,7 @@ type GAN struct {
 	frozen               *Model // the discriminator's copy in the generator step's graph
 	cfg                  GANConfig
 	fake                 *G.Node
+	fakeCopy             G.Value // the generated batch, read during the forward pass
 	genLoss, l1, advLoss *G.Node
 	discLoss             *G.Node
 	genVM, discVM        G.VM
@@ -47,6 +48,11 @@ func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64
 	gen, err := compile(model.Generator, b, seed, into{placement: placement, loraSeed: seed})
 	if err != nil {
 		return nil, err
+	}
+	for name := range gen.Inputs {
+		if name != "source" {
+			return nil, fmt.Errorf("engine: GAN: generator input %q: only source is fed (conditioned generators are not trained by this loop yet)", name)
+		}
 	}
 	fake := gen.Outputs[0]
 	srcShape := gen.Inputs["source"].Shape().Clone()
@@ -70,7 +76,11 @@ func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64
 		}
 	}
 
-	g := &GAN{Gen: gen, Disc: disc, frozen: frozen, cfg: cfg, fake: fake}
+	g := &GAN{Gen: gen, Disc: disc, frozen: frozen, cfg: cfg, fake: fake,
+		fakeCopy: tensor.New(tensor.WithShape(srcShape...), tensor.Of(tensor.Float32))}
+	// The machine reuses the fake's buffer once the backward pass no longer needs it,
+	// so the discriminator's fake half is read into a copy as the graph runs.
+	G.Read(fake, &g.fakeCopy)
 	logits := frozen.Outputs[0]
 	g.advLoss, err = advLoss(logits, 1, cfg.Loss)
 	if err != nil {
@@ -92,7 +102,7 @@ func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64
 	if err != nil {
 		return nil, err
 	}
-	g.discLoss = G.Must(G.Mul(g.discLoss, G.NewConstant(float32(0.5)))) // pix2pix halves D's loss
+	// The mean over the double batch is pix2pix's ½(loss on real + loss on fake).
 	if _, err := G.Grad(g.discLoss, disc.Trainable...); err != nil {
 		return nil, fmt.Errorf("engine: discriminator gradients: %w", err)
 	}
@@ -153,7 +163,7 @@ func (g *GAN) Step(source, target []float32) (StepLosses, error) {
 	copy(ds, source)
 	copy(ds[n:], source)
 	copy(dp, target)
-	copy(dp[n:], g.fake.Value().Data().([]float32))
+	copy(dp[n:], g.fakeCopy.Data().([]float32))
 	if err := g.genOpt.Step(g.Gen.Trainable); err != nil {
 		return out, err
 	}

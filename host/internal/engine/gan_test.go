@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -69,6 +70,41 @@ func TestGANTrainsTheBaseModelOnATinyTask(t *testing.T) {
 			if !slices.Equal(a, b) {
 				t.Error("the same seed gave other losses")
 			}
+		}
+	}
+}
+
+// TestDiscriminatorSeesTheGeneratedImages: the fake half of the discriminator's batch
+// is the generator's output for the step's sources (computed before the generator's
+// update), not whatever the backward pass left in the fake's buffer.
+func TestDiscriminatorSeesTheGeneratedImages(t *testing.T) {
+	model, err := e2gan.New().Build(context.Background(), sdk.ArchRequest{ImageSize: 16, Channels: 3,
+		Options: sdk.Options{"width": int64(8), "res_blocks": int64(1), "heads": int64(2), "disc_width": int64(8)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewGAN(model, nil, GANConfig{Loss: "lsgan", LambdaL1: 100, LR: 2e-4, Batch: 2}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	gen, err := NewGenerator(model.Generator, 2, g.Gen) // group norm, no dropout: the same as training's forward
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gen.Close()
+	src, tgt := tinyPairs(6, 2*3*16*16)
+	want, err := gen.Run(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Step(src, tgt); err != nil {
+		t.Fatal(err)
+	}
+	got := g.discPair.Data().([]float32)[len(src):]
+	for i := range want {
+		if d := math.Abs(float64(got[i] - want[i])); d > 1e-6 {
+			t.Fatalf("fake half [%d] = %v, the generator's output %v", i, got[i], want[i])
 		}
 	}
 }
