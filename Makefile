@@ -68,6 +68,15 @@ fmt:
 clean:
 	rm -rf bin runs
 
+# bench prints the training-step benchmark side by side with PyTorch (docs/benchmarks.md):
+# Debian's python3-torch, the PyTorch script's self-check, then dnw bench train --torch
+# with two threads and with one.
+bench: build
+	$(MAKE) apt APT_PACKAGES=python3-torch
+	/usr/bin/python3 -m unittest discover -s bench/torch
+	$(BIN) bench train --torch --steps 10
+	GOMAXPROCS=1 $(BIN) bench train --torch --steps 10
+
 # proto regenerates sdk/proto/pluginpb from sdk/proto/dnw/plugin/v1/plugin.proto with
 # pinned generators (protoc from Debian's protobuf-compiler; the Go plugins at the
 # versions matching go.mod's protobuf and grpc runtimes). The generated code is

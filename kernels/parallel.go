@@ -19,11 +19,18 @@ func workers(n int) int { return max(1, min(n, runtime.GOMAXPROCS(0))) }
 // in order, so a caller may give each worker its own scratch, and a per-worker sum
 // reduced in worker order is the same on every run with the same GOMAXPROCS.
 func forEach(n int, body func(w, i int)) {
+	forBlocks(n, func(w, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			body(w, i)
+		}
+	})
+}
+
+// forBlocks is forEach by whole blocks: body(w, lo, hi) for worker w's items [lo, hi).
+func forBlocks(n int, body func(w, lo, hi int)) {
 	nw := workers(n)
 	if nw == 1 {
-		for i := 0; i < n; i++ {
-			body(0, i)
-		}
+		body(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
@@ -31,9 +38,7 @@ func forEach(n int, body func(w, i int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w * n / nw; i < (w+1)*n/nw; i++ {
-				body(w, i)
-			}
+			body(w, w*n/nw, (w+1)*n/nw)
 		}()
 	}
 	wg.Wait()

@@ -80,7 +80,7 @@ func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64
 		fakeCopy: tensor.New(tensor.WithShape(srcShape...), tensor.Of(tensor.Float32))}
 	// The machine reuses the fake's buffer once the backward pass no longer needs it,
 	// so the discriminator's fake half is read into a copy as the graph runs.
-	G.Read(fake, &g.fakeCopy)
+	readFake := G.Read(fake, &g.fakeCopy)
 	logits := frozen.Outputs[0]
 	g.advLoss, err = advLoss(logits, 1, cfg.Loss)
 	if err != nil {
@@ -88,7 +88,8 @@ func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64
 	}
 	g.l1 = G.Must(G.Mean(G.Must(G.Abs(G.Must(G.Sub(fake, targetNode))))))
 	g.genLoss = G.Must(G.Add(g.advLoss, G.Must(G.Mul(g.l1, G.NewConstant(float32(cfg.LambdaL1))))))
-	if _, err := G.Grad(g.genLoss, gen.Trainable...); err != nil {
+	genGrads, err := G.Grad(g.genLoss, gen.Trainable...)
+	if err != nil {
 		return nil, fmt.Errorf("engine: generator gradients: %w", err)
 	}
 
@@ -103,7 +104,8 @@ func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64
 		return nil, err
 	}
 	// The mean over the double batch is pix2pix's ½(loss on real + loss on fake).
-	if _, err := G.Grad(g.discLoss, disc.Trainable...); err != nil {
+	discGrads, err := G.Grad(g.discLoss, disc.Trainable...)
+	if err != nil {
 		return nil, fmt.Errorf("engine: discriminator gradients: %w", err)
 	}
 
@@ -118,8 +120,13 @@ func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64
 			return nil, err
 		}
 	}
-	g.genVM = G.NewTapeMachine(gen.G, G.BindDualValues(gen.Trainable...))
-	g.discVM = G.NewTapeMachine(disc.G, G.BindDualValues(disc.Trainable...))
+	genOut := append(G.Nodes{g.genLoss, g.l1, g.advLoss, readFake}, genGrads...)
+	if g.genVM, err = newMachine(gen.G, genOut, gen.Trainable); err != nil {
+		return nil, err
+	}
+	if g.discVM, err = newMachine(disc.G, append(G.Nodes{g.discLoss}, discGrads...), disc.Trainable); err != nil {
+		return nil, err
+	}
 	g.genOpt, g.discOpt = NewAdam(cfg.LR, 0.5), NewAdam(cfg.LR, 0.5)
 	return g, nil
 }

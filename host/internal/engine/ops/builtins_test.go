@@ -39,10 +39,6 @@ func TestBuiltinGradients(t *testing.T) {
 			[][]int{{2, 2, 3, 3}, {2, 3, 3, 3}}},
 		{"to_tokens", func(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return ToTokens(in[0]) }, [][]int{{2, 3, 2, 4}}},
 		{"from_tokens", func(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return FromTokens(in[0], 2, 4) }, [][]int{{2, 8, 3}}},
-		{"linear", func(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return Linear(in[0], in[1], in[2]) },
-			[][]int{{2, 3, 4}, {5, 4}, {5}}},
-		{"linear_no_bias", func(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return Linear(in[0], in[1], nil) },
-			[][]int{{2, 3, 4}, {5, 4}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var values []*tensor.Dense

@@ -5,8 +5,8 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// The token ops of the IR, composed from gorgonia's own reshape, transpose and
-// matrix product (gradient-checked in builtins_test.go).
+// The token ops of the IR, composed from gorgonia's own reshape and transpose
+// (gradient-checked in builtins_test.go).
 
 // ToTokens turns an image batch x (B, C, H, W) into tokens (B, H·W, C).
 func ToTokens(x *G.Node) (*G.Node, error) {
@@ -26,27 +26,4 @@ func FromTokens(x *G.Node, height, width int) (*G.Node, error) {
 		return nil, err
 	}
 	return G.Reshape(t, tensor.Shape{s[0], s[2], height, width})
-}
-
-// Linear is y = x·Wᵀ + b on every token: x (B, N, D), W (F, D), b (F) or nil.
-func Linear(x, w, b *G.Node) (*G.Node, error) {
-	s := x.Shape()
-	flat, err := G.Reshape(x, tensor.Shape{s[0] * s[1], s[2]})
-	if err != nil {
-		return nil, err
-	}
-	wt, err := G.Transpose(w, 1, 0)
-	if err != nil {
-		return nil, err
-	}
-	y, err := G.Mul(flat, wt)
-	if err != nil {
-		return nil, err
-	}
-	if b != nil {
-		if y, err = G.BroadcastAdd(y, b, nil, []byte{0}); err != nil {
-			return nil, err
-		}
-	}
-	return G.Reshape(y, tensor.Shape{s[0], s[1], w.Shape()[0]})
 }
