@@ -153,9 +153,9 @@ func (m *Model) node(n ir.Node, in, par []*G.Node, o into, seed uint64) (*G.Node
 	case ir.OpLayerNorm:
 		return ops.LayerNorm(in[0], par[0], par[1], eps)
 	case ir.OpReLU:
-		return G.Rectify(in[0])
+		return ops.ReLU(in[0])
 	case ir.OpLeakyReLU:
-		return G.LeakyRelu(in[0], a.Slope)
+		return ops.LeakyReLU(in[0], a.Slope)
 	case ir.OpGELU:
 		return ops.GELU(in[0])
 	case ir.OpSiLU:

@@ -12,6 +12,8 @@ import (
 
 func geluBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return GELU(in[0]) }
 func siluBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return SiLU(in[0]) }
+func reluBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return ReLU(in[0]) }
+func leakyBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return LeakyReLU(in[0], 0.2) }
 
 func TestActivationForward(t *testing.T) {
 	rng := rand.New(rand.NewSource(41))
@@ -25,6 +27,9 @@ func TestActivationForward(t *testing.T) {
 	}{
 		{"gelu", geluBuild, kernels.GELU[float64], kernels.GELU[float32]},
 		{"silu", siluBuild, kernels.SiLU[float64], kernels.SiLU[float32]},
+		{"relu", reluBuild, kernels.ReLU[float64], kernels.ReLU[float32]},
+		{"leaky_relu", leakyBuild, func(dst, x []float64) { kernels.LeakyReLU(dst, x, 0.2) },
+			func(dst, x []float32) { kernels.LeakyReLU(dst, x, 0.2) }},
 	} {
 		want := make([]float64, 24)
 		c.k64(want, x.Data().([]float64))
@@ -47,6 +52,8 @@ func TestActivationGrad(t *testing.T) {
 		x.Apply(func(v float64) float64 { return 3 * v })
 		checkGrad(t, geluBuild, 1e-6, x)
 		checkGrad(t, siluBuild, 1e-6, x)
+		checkGrad(t, reluBuild, 1e-6, x) // the seeded values keep clear of the kink at 0
+		checkGrad(t, leakyBuild, 1e-6, x)
 	}
 }
 
@@ -65,4 +72,5 @@ func TestActivationRepeat(t *testing.T) {
 	rng := rand.New(rand.NewSource(44))
 	checkRepeat(t, geluBuild, toFloat32(randDense(rng, 4, 16)))
 	checkRepeat(t, siluBuild, toFloat32(randDense(rng, 2, 4, 8)))
+	checkRepeat(t, leakyBuild, toFloat32(randDense(rng, 2, 4, 8)))
 }
