@@ -10,9 +10,9 @@ import (
 	"dnw/kernels"
 )
 
-func geluBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return GELU(in[0]) }
-func siluBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return SiLU(in[0]) }
-func reluBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return ReLU(in[0]) }
+func geluBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error)  { return GELU(in[0]) }
+func siluBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error)  { return SiLU(in[0]) }
+func reluBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error)  { return ReLU(in[0]) }
 func leakyBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return LeakyReLU(in[0], 0.2) }
 
 func TestActivationForward(t *testing.T) {
