@@ -108,8 +108,8 @@ func buildArch(ctx context.Context, id string, size int, opts sdk.Options) (ir.M
 		return ir.Model{}, usagef("--arch %s is a %s plugin, not an architecture", id, c.Kind)
 	}
 	model, err := arch.Build(ctx, sdk.ArchRequest{ImageSize: size, Channels: 3, Options: opts})
-	if err != nil {
-		return ir.Model{}, fmt.Errorf("%s: %w", id, err)
+	if err != nil { // the plugin rejected --option or --size values
+		return ir.Model{}, usagef("%v", err)
 	}
 	return model, model.Validate()
 }

@@ -237,3 +237,18 @@ beta_end = 2.0
 		}
 	}
 }
+
+func TestBenchTrain(t *testing.T) {
+	code, out, errOut := dnw(t, "bench", "train", "--size", "16", "--batch", "2", "--steps", "2", "--warmup", "0",
+		"--option", "width=8", "--option", "res_blocks=1", "--option", "heads=2", "--option", "disc_width=8")
+	if code != ExitOK || !strings.Contains(out, "arch.e2gan, batch 2, 16×16") || !strings.Contains(out, "ms/step") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = dnw(t, "bench", "train", "--option", "widht=8", "--size", "16")
+	if code != ExitUsage || !strings.Contains(errOut, "did you mean width?") {
+		t.Errorf("misspelt option: exit %d\n%s", code, errOut)
+	}
+	if code, _, _ := dnw(t, "bench", "infer"); code != ExitUsage {
+		t.Errorf("bench infer: exit %d, want 2", code)
+	}
+}
