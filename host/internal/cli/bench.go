@@ -151,7 +151,11 @@ func (a *app) printBench(arch string, c bench.TrainConfig, results []bench.Resul
 		arch, c.Batch, c.Size, c.Size, c.Loss, r0.GenParams, r0.DiscParams)
 	fmt.Fprintf(a.stdout, "median of %d steps after %d warm-up, generator + discriminator step:\n", c.Steps, c.Warmup)
 	for _, r := range results {
-		fmt.Fprintf(a.stdout, "  %-14s %8.1f ms/step  (%d threads; %s)\n", r.Engine, r.MsPerStep, r.Threads, r.Backend)
+		threads := fmt.Sprintf("%d threads", r.Threads)
+		if r.Threads == 1 {
+			threads = "1 thread"
+		}
+		fmt.Fprintf(a.stdout, "  %-14s %8.1f ms/step  (%s; %s)\n", r.Engine, r.MsPerStep, threads, r.Backend)
 	}
 	if len(results) == 2 {
 		fmt.Fprintf(a.stdout, "  ratio dnw/torch %.2f×\n", results[0].MsPerStep/results[1].MsPerStep)

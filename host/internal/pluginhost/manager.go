@@ -106,7 +106,7 @@ func (m *Manager) Start(ctx context.Context, id string) (*Client, error) {
 
 func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *goplugin.SecureConfig) (*Client, error) {
 	dieWithHost(cmd)
-	c := &Client{ID: id, Source: source, SHA256: sum, stderr: &stderrLines{max: stderrTail}, callTimeout: m.CallTimeout, manager: m}
+	c := &Client{ID: id, Source: source, SHA256: sum, stderr: &stderrLines{max: stderrTail}, callTimeout: m.CallTimeout}
 	c.gp = goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
 		Plugins:          sdk.PluginSet(),
@@ -143,7 +143,8 @@ func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *go
 		c.gp.Kill()
 		return nil, fmt.Errorf("pluginhost: %s describes itself as %s, not %s", source, info.ID, id)
 	}
-	c.Plugin, c.Kind, c.Version = p, info.Kind, info.Version
+	// From here on its calls count towards Spent; Start counts the start-up calls.
+	c.Plugin, c.Kind, c.Version, c.manager = p, info.Kind, info.Version, m
 	if m.Log != nil {
 		m.Log.Debug("plugin started", "plugin", id, "version", info.Version, "source", source, "pid", c.PID())
 	}
