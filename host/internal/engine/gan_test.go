@@ -5,9 +5,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"dnw/plugins/arch/e2gan"
+	e2ganpaper "dnw/plugins/lora/e2gan-paper"
 	"dnw/sdk"
 	"dnw/sdk/ir"
 )
@@ -106,5 +108,60 @@ func TestDiscriminatorSeesTheGeneratedImages(t *testing.T) {
 		if d := math.Abs(float64(got[i] - want[i])); d > 1e-6 {
 			t.Fatalf("fake half [%d] = %v, the generator's output %v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestLoRAGANTrainsOnlyTheAdapters: the same GAN loop with a placement (lora.e2gan-paper)
+// updates the generator's LoRA tensors and the norms the placement trains, and leaves
+// every other base weight of the generator exactly as it was; the inference generator
+// translates with the adapters.
+func TestLoRAGANTrainsOnlyTheAdapters(t *testing.T) {
+	model, err := e2gan.New().Build(context.Background(), sdk.ArchRequest{ImageSize: 16, Channels: 3,
+		Options: sdk.Options{"width": int64(8), "res_blocks": int64(1), "heads": int64(2), "disc_width": int64(8)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e2ganpaper.New().Place(context.Background(), model.Generator, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewGAN(model, &p, GANConfig{Loss: "lsgan", LambdaL1: 100, LR: 2e-3, Batch: 2}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	gen, err := NewGenerator(model.Generator, 2, g.Gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gen.Close()
+	src, tgt := tinyPairs(8, 2*3*16*16)
+	before := g.Gen.Tensors()
+	out0, _ := gen.Run(src)
+	for range 3 {
+		if _, err := g.Step(src, tgt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	trainable := map[string]bool{}
+	for _, n := range g.Gen.Trainable {
+		trainable[n.Name()] = true
+	}
+	after := g.Gen.Tensors()
+	changedLoRA := 0
+	for name, t0 := range before {
+		moved := !slices.Equal(t0.Data, after[name].Data)
+		switch {
+		case trainable[name] && moved:
+			changedLoRA++
+		case !trainable[name] && moved && !strings.HasSuffix(name, runningMean) && !strings.HasSuffix(name, runningVar):
+			t.Errorf("frozen tensor %s changed", name)
+		}
+	}
+	if changedLoRA == 0 || len(g.Gen.LoRA) == 0 {
+		t.Errorf("%d LoRA tensors, %d trainable tensors changed", len(g.Gen.LoRA), changedLoRA)
+	}
+	if out1, _ := gen.Run(src); slices.Equal(out0, out1) {
+		t.Error("the inference generator did not follow the adapters")
 	}
 }
