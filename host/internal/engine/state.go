@@ -36,8 +36,9 @@ func (m *Model) Tensors() map[string]safetensors.Tensor {
 
 // Load sets the model's state from tensors named as Tensors names them, in place (a
 // graph sharing the weight tensors sees the new values). Every tensor of the model
-// must be there with its shape, and nothing else: a checkpoint of another
-// architecture or placement is an error naming the first difference.
+// must be there with its shape, and nothing else — a checkpoint of another
+// architecture or placement is an error naming the first difference — except that a
+// LoRA model may load a base checkpoint: its LoRA tensors, absent, keep their values.
 func (m *Model) Load(ts map[string]safetensors.Tensor) error {
 	want := m.Tensors()
 	for _, name := range slices.Sorted(maps.Keys(ts)) {
@@ -47,6 +48,9 @@ func (m *Model) Load(ts map[string]safetensors.Tensor) error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(want)) {
 		t, ok := ts[name]
+		if _, isLoRA := m.LoRA[name]; !ok && isLoRA {
+			continue
+		}
 		if !ok {
 			return fmt.Errorf("engine: tensor %s is missing", name)
 		}
@@ -56,7 +60,9 @@ func (m *Model) Load(ts map[string]safetensors.Tensor) error {
 	}
 	for _, nodes := range []map[string]*G.Node{m.Params, m.LoRA} {
 		for name, n := range nodes {
-			copy(values(n), ts[name].Data)
+			if t, ok := ts[name]; ok {
+				copy(values(n), t.Data)
+			}
 		}
 	}
 	for name, st := range m.BatchNorm {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	pix2pixunet "dnw/plugins/arch/pix2pix-unet"
+	e2ganpaper "dnw/plugins/lora/e2gan-paper"
 	"dnw/sdk"
 	"dnw/sdk/ir"
 )
@@ -176,5 +177,39 @@ func TestGeneratorFollowsTraining(t *testing.T) {
 	}
 	if _, err := gen.Run(src[:10]); err == nil {
 		t.Error("a short source was accepted")
+	}
+}
+
+// TestLoRAModelLoadsABaseCheckpoint: a LoRA model takes a base model's tensors (its
+// adapters keep their values) but still refuses a base checkpoint missing a weight.
+func TestLoRAModelLoadsABaseCheckpoint(t *testing.T) {
+	g := tinyE2GAN(t)
+	base, err := Compile(g, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e2ganpaper.New().Place(context.Background(), g, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := CompileLoRA(g, 1, 2, p, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := base.Tensors()
+	if err := m.Load(ts); err != nil {
+		t.Fatal(err)
+	}
+	for name, n := range m.Params {
+		if !slices.Equal(values(n), ts[name].Data) {
+			t.Fatalf("%s not loaded", name)
+		}
+	}
+	for name := range ts {
+		delete(ts, name)
+		break
+	}
+	if err := m.Load(ts); err == nil || !strings.Contains(err.Error(), "is missing") {
+		t.Errorf("a base checkpoint without a weight: %v", err)
 	}
 }
