@@ -56,6 +56,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	flags.Var(&sets, "set", "override a key after the file, e.g. --set weightgen.chunk_size=128 (repeatable)")
 	out := flags.String("out", "", "run directory (default: experiment.out, else runs/<experiment.name>)")
 	level := flags.String("log-level", "info", "console log level: debug, info, warn or error (logs/dnw.log always keeps debug)")
+	jobs := flags.Int("jobs", 1, "concepts a stage trains at once (collect); each already uses every core for its kernels")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
@@ -63,6 +64,9 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	lvl, err := logging.ParseLevel(*level)
 	if err != nil {
 		return usagef("--log-level: %v", err)
+	}
+	if *jobs < 1 {
+		return usagef("--jobs %d: need at least 1", *jobs)
 	}
 	src, err := sourceOf(pos)
 	if err != nil {
@@ -115,7 +119,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	runner := &stage.Runner{Run: run, Config: cfg, Log: log, Progress: reporter, Plugins: plugins}
+	runner := &stage.Runner{Run: run, Config: cfg, Log: log, Progress: reporter, Plugins: plugins, Jobs: *jobs}
 	runErr := runner.Execute(ctx, p)
 	if err := endSession(run, runErr); err != nil {
 		log.Error("cannot save manifest", "err", err)

@@ -29,6 +29,7 @@ import (
 type Env struct {
 	Config *config.Config
 	Log    *slog.Logger
+	Jobs   int // how many independent units (concepts) the stage may run at once (dnw run --jobs)
 
 	stage       *Stage
 	run         *runstore.Run

@@ -30,6 +30,7 @@ type Runner struct {
 	Progress *progress.Reporter  // required: stages report progress through it
 	Plugins  *pluginhost.Manager // required by stages that call plugins
 	Now      func() time.Time    // nil means time.Now
+	Jobs     int                 // how many independent units (concepts) a stage may run at once; < 1 means 1
 }
 
 // Execute runs every stage that is not already done with the same fingerprint. It
@@ -101,7 +102,7 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 		return err
 	}
 	r.Log.Info("stage started", "stage", s.Name, "resume", resume)
-	env := &Env{Config: r.Config, Log: r.Log.With("stage", s.Name), stage: s, run: r.Run,
+	env := &Env{Config: r.Config, Log: r.Log.With("stage", s.Name), Jobs: max(r.Jobs, 1), stage: s, run: r.Run,
 		rec: rec, fingerprint: fp, reporter: r.Progress, plugins: r.Plugins, started: time.Now(), before: rec.Seconds}
 	spentBefore := r.pluginSpent()
 	err = call(ctx, s, env)
