@@ -11,7 +11,6 @@ import (
 	"dnw/host/internal/engine"
 	"dnw/host/internal/stage"
 	"dnw/host/internal/toypairs"
-	"dnw/sdk"
 )
 
 // Base is the paper pipeline's base generator on its own: for architecture studies,
@@ -29,7 +28,7 @@ var baseStage = stage.Stage{
 	Doc:     "the base generator trained on a mixture of training concepts",
 	Keys:    []string{"model", "base", "data.image_size"},
 	Plugins: []string{"model.arch"},
-	Outputs: []string{"generator.safetensors", "loss.csv"},
+	Outputs: []string{"generator.safetensors", "discriminator.safetensors", "loss.csv"},
 	Run:     runBase,
 }
 
@@ -61,14 +60,10 @@ type BaseRow struct {
 
 func runBase(ctx context.Context, env *stage.Env) error {
 	c := env.Config
-	plugin, opts, err := env.Plugin(ctx, "model.arch")
+	size := c.Data.ImageSize
+	model, opts, err := buildArch(ctx, env)
 	if err != nil {
 		return err
-	}
-	size := c.Data.ImageSize
-	model, err := plugin.(sdk.Architecture).Build(ctx, sdk.ArchRequest{ImageSize: size, Channels: 3, Options: opts})
-	if err != nil {
-		return fmt.Errorf("%s: %w", c.Model.Arch, err)
 	}
 	gan, err := engine.NewGAN(model, nil, engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1,
 		LR: c.Base.LR, Batch: c.Base.Batch}, uint64(c.Experiment.Seed))
@@ -158,6 +153,10 @@ func runBase(ctx context.Context, env *stage.Env) error {
 	ck := engine.Checkpoint{Params: gan.Gen.Tensors(), Arch: c.Model.Arch, Options: opts,
 		Extra: map[string]string{"stage": "base", "steps": strconv.Itoa(st.Step)}}
 	if err := engine.SaveCheckpoint(env.Path("generator.safetensors"), ck); err != nil {
+		return err
+	}
+	ck.Params = gan.Disc.Tensors() // each concept's LoRA fine-tune starts its discriminator here
+	if err := engine.SaveCheckpoint(env.Path("discriminator.safetensors"), ck); err != nil {
 		return err
 	}
 	return env.Write("loss.csv", func(w io.Writer) error {
