@@ -10,7 +10,6 @@ import (
 	"gorgonia.org/tensor"
 
 	"dnw/plugins/arch/e2gan"
-	pix2pixunet "dnw/plugins/arch/pix2pix-unet"
 	"dnw/sdk"
 )
 
@@ -132,12 +131,7 @@ func TestCompileE2GANWithBatchNorm(t *testing.T) {
 // draws new dropout masks on every pass, evaluation is deterministic, and the running
 // statistics the training passes moved are what evaluation normalizes with.
 func TestCompiledPix2PixTrainsAndEvaluates(t *testing.T) {
-	m, err := pix2pixunet.New().Build(context.Background(), sdk.ArchRequest{ImageSize: 16, Channels: 3,
-		Options: sdk.Options{"width": int64(8), "disc_width": int64(8), "disc_layers": int64(2)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := NewGAN(m, nil, GANConfig{Loss: "lsgan", LambdaL1: 100, LR: 2e-3, Batch: 2}, 1)
+	g, err := NewGAN(tinyPix2Pix(t), nil, GANConfig{Loss: "lsgan", LambdaL1: 100, LR: 2e-3, Batch: 2}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,13 +139,7 @@ func TestCompiledPix2PixTrainsAndEvaluates(t *testing.T) {
 	if len(g.Gen.BatchNorm) == 0 {
 		t.Fatal("the pix2pix generator compiled without batch_norm layers")
 	}
-	rng := rand.New(rand.NewPCG(7, 8))
-	src := make([]float32, 2*3*16*16)
-	tgt := make([]float32, len(src))
-	for i := range src {
-		src[i] = float32(rng.Float64()*2 - 1)
-		tgt[i] = -0.5 * src[i]
-	}
+	src, tgt := tinyPairs(7, 2*3*16*16)
 	var first, last StepLosses
 	for i := range 30 {
 		l, err := g.Step(src, tgt)

@@ -154,11 +154,10 @@ func (op batchNormOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, er
 // batchNormBackOp: (x, dy, gamma) → dx (N, C, H, W), or dgamma (C) when dgamma is set,
 // by kernels.BatchNormBackward with the statistics of the mode the forward ran in.
 type batchNormBackOp struct {
-	opBase
-	eps    float64
-	state  *BatchNormState
-	mode   *Mode
-	dgamma bool
+	normGrad
+	eps   float64
+	state *BatchNormState
+	mode  *Mode
 }
 
 func newBatchNormBackOp(fwd batchNormOp, dgamma bool) batchNormBackOp {
@@ -166,18 +165,7 @@ func newBatchNormBackOp(fwd batchNormOp, dgamma bool) batchNormBackOp {
 	if dgamma {
 		name, out = "batch_norm_dgamma", 1
 	}
-	return batchNormBackOp{newOpBase(name, []int{4, 4, 1}, out, fwd.params...), fwd.eps, fwd.state, fwd.mode, dgamma}
-}
-
-func (op batchNormBackOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
-	s, err := op.shapeOf(inputs, 0, 4)
-	if err != nil {
-		return nil, err
-	}
-	if op.dgamma {
-		return tensor.Shape{s[1]}, nil
-	}
-	return s.Clone(), nil
+	return batchNormBackOp{normGrad{newOpBase(name, []int{4, 4, 1}, out, fwd.params...), dgamma}, fwd.eps, fwd.state, fwd.mode}
 }
 
 func (op batchNormBackOp) Do(inputs ...G.Value) (G.Value, error) {
@@ -185,13 +173,7 @@ func (op batchNormBackOp) Do(inputs ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := in[0].Shape()
-	var out *tensor.Dense
-	if op.dgamma {
-		out = newDense(dt, s[1])
-	} else {
-		out = newDense(dt, s...)
-	}
+	out := op.output(dt, in[0].Shape())
 	if dt == tensor.Float32 {
 		batchNormBackDo[float32](op, out, in)
 	} else {

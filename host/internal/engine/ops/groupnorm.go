@@ -128,11 +128,10 @@ func (op groupNormOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, er
 // x: (x, dy[, gamma]) → dx (N, C, H, W) when dgamma is false, (x, dy) → dgamma (C)
 // when it is true.
 type groupNormBackOp struct {
-	opBase
+	normGrad
 	groups int
 	eps    float64
 	gamma  bool // dx: gamma is the third input
-	dgamma bool // output dgamma instead of dx
 }
 
 func newGroupNormBackOp(groups int, eps float64, gamma, dgamma bool) groupNormBackOp {
@@ -143,18 +142,7 @@ func newGroupNormBackOp(groups int, eps float64, gamma, dgamma bool) groupNormBa
 	if dgamma {
 		name, out = "group_norm_dgamma", 1
 	}
-	return groupNormBackOp{newOpBase(name, in, out, groups, eps, gamma), groups, eps, gamma, dgamma}
-}
-
-func (op groupNormBackOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
-	s, err := op.shapeOf(inputs, 0, 4)
-	if err != nil {
-		return nil, err
-	}
-	if op.dgamma {
-		return tensor.Shape{s[1]}, nil
-	}
-	return s.Clone(), nil
+	return groupNormBackOp{normGrad{newOpBase(name, in, out, groups, eps, gamma), dgamma}, groups, eps, gamma}
 }
 
 func (op groupNormBackOp) Do(inputs ...G.Value) (G.Value, error) {
@@ -162,13 +150,7 @@ func (op groupNormBackOp) Do(inputs ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := in[0].Shape()
-	var out *tensor.Dense
-	if op.dgamma {
-		out = newDense(dt, s[1])
-	} else {
-		out = newDense(dt, s...)
-	}
+	out := op.output(dt, in[0].Shape())
 	if dt == tensor.Float32 {
 		groupNormBackDo[float32](op, out, in)
 	} else {
