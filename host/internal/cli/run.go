@@ -26,7 +26,7 @@ import (
 
 var runCmd = &command{
 	name:    "run",
-	args:    "[FILE | RUN_DIR] [--out DIR] [--set KEY=VALUE]... [--log-level LEVEL]",
+	args:    "[FILE | RUN_DIR] [--out DIR] [--set KEY=VALUE]... [--until STAGE] [--jobs N] [--log-level LEVEL]",
 	summary: "run an experiment, or resume a run directory",
 	help: `Runs the experiment's pipeline into a run directory: --out, else experiment.out,
 else runs/<experiment.name>. Without a FILE, runs the embedded default experiment
@@ -38,6 +38,10 @@ a stage whose config keys or inputs changed runs again (with what depends on it)
 killed at any instant loses at most the work since its last checkpoint. Ctrl-C stops
 cleanly after saving a checkpoint; a second Ctrl-C stops at once.
 
+--until STAGE runs the pipeline up to that stage only (the data stages alone, say); a
+later run without it finds them done and goes on. --jobs N lets stage collect train N
+concepts at once.
+
 The run directory holds config.toml (the resolved experiment), manifest.json (versions,
 machine, seed, times, every stage's state and artifacts), logs/dnw.log and stages/.
 On a terminal, long stages show a progress bar; otherwise a progress line is logged
@@ -46,7 +50,8 @@ every 10 s.
 Examples:
   dnw run experiments/selftest.toml
   dnw run experiments/selftest.toml --out /tmp/st --set selftest.steps=500
-  dnw run runs/selftest                 resume, or confirm the run is complete`,
+  dnw run runs/selftest                 resume, or confirm the run is complete
+  dnw run --until collect --jobs 2      the quickstart's weight dataset, two concepts at once`,
 	run: runRun,
 }
 
@@ -57,6 +62,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	out := flags.String("out", "", "run directory (default: experiment.out, else runs/<experiment.name>)")
 	level := flags.String("log-level", "info", "console log level: debug, info, warn or error (logs/dnw.log always keeps debug)")
 	jobs := flags.Int("jobs", 1, "concepts a stage trains at once (collect); each already uses every core for its kernels")
+	until := flags.String("until", "", "stop after this stage (e.g. pairs, collect); a later run without it goes on from there")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
@@ -83,6 +89,11 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	p, err := pipeline.For(cfg.Experiment.Pipeline)
 	if err != nil {
 		return err
+	}
+	if *until != "" {
+		if p, err = p.Until(*until); err != nil {
+			return usagef("--until: %v", err)
+		}
 	}
 	if err := p.Check(); err != nil {
 		return err

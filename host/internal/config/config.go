@@ -31,7 +31,7 @@ type Experiment struct {
 // Data describes where concepts and paired images come from.
 type Data struct {
 	Source          string `toml:"source" enum:"procedural,folders" doc:"procedural: concepts rendered by dnw; folders: one directory per concept with prompt.txt, A/ and B/"`
-	Dir             string `toml:"dir" doc:"root of the concept folders (required when source = \"folders\")"`
+	Dir             string `toml:"dir" doc:"root of the concept folders, relative to the working directory (required when source = \"folders\")"`
 	ImageSize       int    `toml:"image_size" min:"16" max:"1024" doc:"side of the square images, in pixels; a multiple of 16"`
 	TrainConcepts   int    `toml:"train_concepts" min:"1" doc:"number of training concepts in the catalogue"`
 	HeldoutConcepts int    `toml:"heldout_concepts" min:"1" doc:"number of held-out concepts (unseen combinations, unseen paraphrases)"`

@@ -9,30 +9,31 @@ import (
 	"strconv"
 
 	"dnw/host/internal/engine"
+	"dnw/host/internal/pairstore"
 	"dnw/host/internal/stage"
-	"dnw/host/internal/toypairs"
 )
 
-// Base is the paper pipeline's base generator on its own: for architecture studies,
-// and a check of the engine end to end (experiments/base.toml).
+// Base is the paper pipeline up to its base generator: for architecture studies, and
+// a check of the engine end to end (experiments/base.toml).
 func Base() stage.Pipeline {
-	return stage.Pipeline{Name: "base", Stages: []stage.Stage{baseStage}}
+	return stage.Pipeline{Name: "base", Stages: []stage.Stage{conceptsStage, pairsStage, baseStage}}
 }
 
-// baseStage trains the base generator from scratch with pix2pix's objective on a
-// mixture of concepts, E2GAN's recipe for the model every concept's LoRA adapts.
-// Until the data stages land, the mixture is toypairs' built-in task (procedural
-// scenes under five edits); then this stage reads the training concepts' pairs.
+// baseStage trains the base generator from scratch with pix2pix's objective on the
+// mixture of the training concepts' pairs, E2GAN's recipe for the model every
+// concept's LoRA adapts: each batch element is a pair of a random training concept.
 var baseStage = stage.Stage{
 	Name:    "base",
 	Doc:     "the base generator trained on a mixture of training concepts",
 	Keys:    []string{"model", "base", "data.image_size"},
 	Plugins: []string{"model.arch"},
+	Inputs:  []string{"concepts/catalogue.json", "pairs/pairs.safetensors"},
 	Outputs: []string{"generator.safetensors", "discriminator.safetensors", "loss.csv"},
 	Run:     runBase,
 }
 
-// evalPairs is how many held-out pairs the base stage's evaluation translates.
+// evalPairs bounds the test pairs the base stage's evaluation translates: the first
+// test pair of each of the first evalPairs training concepts.
 const evalPairs = 16
 
 // baseState is everything the base loop needs to continue exactly where it stopped.
@@ -71,12 +72,16 @@ func runBase(ctx context.Context, env *stage.Env) error {
 		return err
 	}
 	defer gan.Close()
-	gen, err := engine.NewGenerator(model.Generator, evalPairs, gan.Gen)
+	mixture, err := trainingPairs(env)
+	if err != nil {
+		return err
+	}
+	evalSrc, evalTgt := mixture.evalSet(evalPairs)
+	gen, err := engine.NewGenerator(model.Generator, len(evalSrc)/(3*size*size), gan.Gen)
 	if err != nil {
 		return err
 	}
 	defer gen.Close()
-	evalSrc, evalTgt := toypairs.Batch(rand.New(env.Source("eval")), evalPairs, size, toypairs.Edits)
 
 	src := env.Source("batches")
 	var st baseState
@@ -102,7 +107,7 @@ func runBase(ctx context.Context, env *stage.Env) error {
 
 	env.Log.Info("training the base generator", "arch", c.Model.Arch, "image_size", size,
 		"generator_params", model.Generator.NumParams(), "discriminator_params", model.Discriminator.NumParams(),
-		"steps", c.Base.Steps, "batch", c.Base.Batch, "concepts", len(toypairs.Edits))
+		"steps", c.Base.Steps, "batch", c.Base.Batch, "concepts", len(mixture))
 	evaluate := func() error {
 		out, err := gen.Run(evalSrc)
 		if err != nil {
@@ -129,7 +134,7 @@ func runBase(ctx context.Context, env *stage.Env) error {
 			}
 			return err
 		}
-		s, t := toypairs.Batch(rng, c.Base.Batch, size, toypairs.Edits)
+		s, t := mixture.batch(rng, c.Base.Batch)
 		l, err := gan.Step(s, t)
 		if err != nil {
 			return err
@@ -187,4 +192,49 @@ func meanAbsDiff(a, b []float32) float64 {
 		s += math.Abs(float64(a[i] - b[i]))
 	}
 	return s / float64(len(a))
+}
+
+// mixture is the training concepts' pairs, in catalogue order.
+type mixture []pairstore.Concept
+
+// trainingPairs reads the pairs of the catalogue's training concepts.
+func trainingPairs(env *stage.Env) (mixture, error) {
+	cat, err := readCatalogue(env.Input("concepts/catalogue.json"))
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := pairstore.Read(env.Input("pairs/pairs.safetensors"))
+	if err != nil {
+		return nil, err
+	}
+	var m mixture
+	for _, k := range cat.Train() {
+		p, ok := pairs[k.ID]
+		if !ok {
+			return nil, fmt.Errorf("concept %s has no pairs in pairs/pairs.safetensors", k.ID)
+		}
+		m = append(m, p)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("the catalogue has no training concepts")
+	}
+	return m, nil
+}
+
+// batch draws n pairs, each of a uniformly chosen concept.
+func (m mixture) batch(rng *rand.Rand, n int) (src, tgt []float32) {
+	for range n {
+		s, t := m[rng.IntN(len(m))].Train.Batch(rng, 1)
+		src, tgt = append(src, s...), append(tgt, t...)
+	}
+	return src, tgt
+}
+
+// evalSet is the first test pair of each of the first n concepts.
+func (m mixture) evalSet(n int) (src, tgt []float32) {
+	for _, c := range m[:min(n, len(m))] {
+		s, t := c.Test.Pair(0)
+		src, tgt = append(src, s...), append(tgt, t...)
+	}
+	return src, tgt
 }

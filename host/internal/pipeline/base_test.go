@@ -20,21 +20,35 @@ import (
 	"dnw/host/internal/stage"
 )
 
-// tinyBaseConfig trains a small arch.e2gan at 16×16 for 6 steps, evaluating every 3.
-func tinyBaseConfig() config.Config {
+// tinyConfig trains a small arch.e2gan at 16×16 on three rendered training concepts:
+// 6 base steps evaluated every 3, and a 4-step LoRA fit per concept keeping 2
+// checkpoints 2 steps apart.
+func tinyConfig() config.Config {
 	c := config.Default()
 	c.Experiment.Name, c.Experiment.Pipeline = "t", "base"
-	c.Data.ImageSize = 16
+	c.Data.ImageSize, c.Data.TrainConcepts, c.Data.HeldoutConcepts, c.Data.Paraphrases = 16, 3, 1, 2
+	c.Data.PairsPerConcept, c.Data.TestPairs = 4, 2
 	c.Model.Options = map[string]any{"width": int64(8), "res_blocks": int64(1), "heads": int64(2), "disc_width": int64(8)}
 	c.Base.Steps, c.Base.Batch, c.Base.EvalEvery = 6, 2, 3
+	c.Collect.Steps, c.Collect.Batch, c.Collect.EvalEvery, c.Collect.Checkpoints, c.Collect.Every = 4, 2, 2, 2, 2
 	return c
 }
 
-// runBaseStage runs the base stage alone into dir; stop, if not -1, cancels the run
-// when the stage logs its evaluation at that step.
-func runBaseStage(t *testing.T, dir string, stop int) error {
+// runPipeline runs p with the tiny config into dir with jobs workers; if stop is not
+// nil, the run is cancelled on the first log record for which it returns true, as a
+// kill would stop it.
+func runPipeline(t *testing.T, dir string, p stage.Pipeline, jobs int, stop func(slog.Record) bool) error {
 	t.Helper()
-	cfg := tinyBaseConfig()
+	return runPipelineWith(t, dir, p, jobs, stop, nil)
+}
+
+// runPipelineWith is runPipeline with the tiny config changed by mutate first.
+func runPipelineWith(t *testing.T, dir string, p stage.Pipeline, jobs int, stop func(slog.Record) bool, mutate func(*config.Config)) error {
+	t.Helper()
+	cfg := tinyConfig()
+	if mutate != nil {
+		mutate(&cfg)
+	}
 	run, err := runstore.Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -50,36 +64,54 @@ func runBaseStage(t *testing.T, dir string, stop int) error {
 	defer plugins.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	log := slog.New(cancelAt{slog.NewTextHandler(io.Discard, nil), stop, cancel})
-	r := &stage.Runner{Run: run, Config: &cfg, Log: log, Progress: progress.New(io.Discard, progress.Options{}), Plugins: plugins}
-	return r.Execute(ctx, Base())
+	var h slog.Handler = slog.NewTextHandler(io.Discard, nil)
+	if stop != nil {
+		h = cancelOn{h, stop, cancel}
+	}
+	r := &stage.Runner{Run: run, Config: &cfg, Log: slog.New(h), Progress: progress.New(io.Discard, progress.Options{}),
+		Plugins: plugins, Jobs: jobs}
+	return r.Execute(ctx, p)
 }
 
-// cancelAt is a log handler that calls cancel on the record "base evaluation" of step.
-type cancelAt struct {
+// cancelOn is a log handler that calls cancel on records that stop accepts.
+type cancelOn struct {
 	slog.Handler
-	step   int
+	stop   func(slog.Record) bool
 	cancel context.CancelFunc
 }
 
-func (h cancelAt) WithAttrs(as []slog.Attr) slog.Handler {
-	return cancelAt{h.Handler.WithAttrs(as), h.step, h.cancel}
+func (h cancelOn) WithAttrs(as []slog.Attr) slog.Handler {
+	return cancelOn{h.Handler.WithAttrs(as), h.stop, h.cancel}
 }
 
-func (h cancelAt) WithGroup(name string) slog.Handler {
-	return cancelAt{h.Handler.WithGroup(name), h.step, h.cancel}
+func (h cancelOn) WithGroup(name string) slog.Handler {
+	return cancelOn{h.Handler.WithGroup(name), h.stop, h.cancel}
 }
 
-func (h cancelAt) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message == "base evaluation" {
-		r.Attrs(func(a slog.Attr) bool {
-			if a.Key == "step" && a.Value.Int64() == int64(h.step) {
-				h.cancel()
-			}
-			return true
-		})
+func (h cancelOn) Handle(ctx context.Context, r slog.Record) error {
+	if h.stop(r) {
+		h.cancel()
 	}
 	return h.Handler.Handle(ctx, r)
+}
+
+// attr returns the record's attribute key, or the zero Value.
+func attr(r slog.Record, key string) (v slog.Value) {
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == key {
+			v = a.Value
+			return false
+		}
+		return true
+	})
+	return v
+}
+
+// atBaseEvaluation stops a run at the base stage's evaluation of step.
+func atBaseEvaluation(step int) func(slog.Record) bool {
+	return func(r slog.Record) bool {
+		return r.Message == "base evaluation" && attr(r, "step").Int64() == int64(step)
+	}
 }
 
 // TestBaseStageTrainsAndResumes runs the base stage twice: straight through, and
@@ -87,7 +119,7 @@ func (h cancelAt) Handle(ctx context.Context, r slog.Record) error {
 // generator, bit for bit, as a checkpoint an independent reader finds complete.
 func TestBaseStageTrainsAndResumes(t *testing.T) {
 	straight := t.TempDir()
-	if err := runBaseStage(t, straight, -1); err != nil {
+	if err := runPipeline(t, straight, Base(), 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	ck, err := engine.LoadCheckpoint(filepath.Join(straight, "stages/base/generator.safetensors"))
@@ -111,20 +143,20 @@ func TestBaseStageTrainsAndResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := run.Manifest.Stages[0]
+	rec := run.Manifest.Stages[2]
 	run.Close()
 	if rec.Name != "base" || rec.PluginSecs <= 0 || rec.PluginSecs >= rec.Seconds {
 		t.Errorf("stage %s: plugin seconds %v of %v", rec.Name, rec.PluginSecs, rec.Seconds)
 	}
 
 	resumed := t.TempDir()
-	if err := runBaseStage(t, resumed, 3); !errors.Is(err, context.Canceled) {
+	if err := runPipeline(t, resumed, Base(), 1, atBaseEvaluation(3)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted run: err = %v, want context.Canceled", err)
 	}
 	if _, err := os.Stat(filepath.Join(resumed, "checkpoints/base.ckpt")); err != nil {
 		t.Fatalf("no checkpoint after the interruption: %v", err)
 	}
-	if err := runBaseStage(t, resumed, -1); err != nil {
+	if err := runPipeline(t, resumed, Base(), 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	again, err := engine.LoadCheckpoint(filepath.Join(resumed, "stages/base/generator.safetensors"))

@@ -2,15 +2,15 @@ package pipeline
 
 import (
 	"context"
-	"math/rand/v2"
 	"slices"
 	"testing"
 
+	"dnw/host/internal/concepts"
 	"dnw/host/internal/engine"
+	"dnw/host/internal/imaging"
 	"dnw/host/internal/lora"
 	"dnw/host/internal/metrics"
 	"dnw/host/internal/pairstore"
-	"dnw/host/internal/toypairs"
 	"dnw/plugins/arch/e2gan"
 	e2ganpaper "dnw/plugins/lora/e2gan-paper"
 	"dnw/sdk"
@@ -40,13 +40,10 @@ func tinyFit(t *testing.T) (loraFit, pairstore.Concept) {
 	f := loraFit{Model: m, Placement: p, Base: gen.Tensors(), Disc: disc.Tensors(),
 		GAN:   engine.GANConfig{Loss: "lsgan", LambdaL1: 100, LR: 2e-3, Batch: 2},
 		Steps: 6, EvalEvery: 3, Keep: []int{4, 6}, Metric: psnr, Seed: 1}
-	rng := rand.New(rand.NewPCG(1, 1))
-	edit := []toypairs.Edit{toypairs.Edits[0]}
-	trainSrc, trainTgt := toypairs.Batch(rng, 4, 16, edit)
-	testSrc, testTgt := toypairs.Batch(rng, 2, 16, edit)
-	data := pairstore.Concept{ID: "invert",
-		Train: pairstore.Set{N: 4, Size: 16, Source: trainSrc, Target: trainTgt},
-		Test:  pairstore.Set{N: 2, Size: 16, Source: testSrc, Target: testTgt}}
+	data, err := renderPairs(concepts.Concept{ID: "invert", Steps: []imaging.Step{{Edit: "invert"}}}, 16, 4, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return f, data
 }
 

@@ -7,13 +7,10 @@ import "dnw/host/internal/stage"
 // has a Run function, the runner refuses the pipeline up front and names what is missing.
 func Paper() stage.Pipeline {
 	return stage.Pipeline{Name: "paper", Stages: []stage.Stage{
-		{Name: "concepts", Doc: "the concept catalogue: prompts, edits, train/held-out split",
-			Keys: []string{"data"}},
-		{Name: "pairs", Doc: "paired source/target images per concept",
-			Keys: []string{"data"}},
+		conceptsStage,
+		pairsStage,
 		baseStage,
-		{Name: "collect", Doc: "one LoRA per training concept, K converged checkpoints each",
-			Keys: []string{"lora", "collect", "metrics", "filters"}},
+		collectStage,
 		{Name: "weightgen", Doc: "the diffusion model over LoRA weight chunks",
 			Keys: []string{"weightgen"}},
 		{Name: "finetune", Doc: "held-out concepts fine-tuned from each initialization",

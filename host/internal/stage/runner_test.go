@@ -568,3 +568,14 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+func TestUntilCutsAfterTheNamedStage(t *testing.T) {
+	p := Pipeline{Name: "pipe", Stages: []Stage{{Name: "a"}, {Name: "b"}, {Name: "c"}}}
+	cut, err := p.Until("b")
+	if err != nil || len(cut.Stages) != 2 || cut.Stages[1].Name != "b" || cut.Name != "pipe" {
+		t.Errorf("Until(b) = %+v, %v", cut, err)
+	}
+	if _, err := p.Until("z"); err == nil || !strings.Contains(err.Error(), `no stage "z" (its stages: a, b, c)`) {
+		t.Errorf("Until(z): %v", err)
+	}
+}

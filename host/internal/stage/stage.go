@@ -66,3 +66,16 @@ func (p Pipeline) Check() error {
 	}
 	return nil
 }
+
+// Until returns p cut after the stage named last: what `dnw run --until` runs. A later
+// run of the whole pipeline finds those stages done and goes on from there.
+func (p Pipeline) Until(last string) (Pipeline, error) {
+	var names []string
+	for i, s := range p.Stages {
+		if s.Name == last {
+			return Pipeline{Name: p.Name, Stages: p.Stages[:i+1]}, nil
+		}
+		names = append(names, s.Name)
+	}
+	return p, fmt.Errorf("pipeline %s has no stage %q (its stages: %s)", p.Name, last, strings.Join(names, ", "))
+}

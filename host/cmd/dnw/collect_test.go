@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// tinyPaper is the paper pipeline at its smallest, for runs that stop after collect:
+// four training concepts at 16×16, each a 40-step LoRA fit keeping 2 checkpoints.
+const tinyPaper = `
+[experiment]
+name = "tiny"
+
+[data]
+image_size = 16
+train_concepts = 4
+heldout_concepts = 1
+paraphrases = 2
+pairs_per_concept = 4
+test_pairs = 2
+
+[model.options]
+width = 8
+res_blocks = 1
+heads = 2
+disc_width = 8
+
+[base]
+steps = 4
+batch = 2
+eval_every = 2
+
+[collect]
+steps = 40
+batch = 2
+eval_every = 20
+checkpoints = 2
+every = 20
+`
+
+var collected = regexp.MustCompile(`concept collected stage=collect concept=(\S+)`)
+
+// TestKilledCollectContinuesWithTheNextConcept SIGKILLs `dnw run --until collect`
+// once a concept is collected; the rerun must collect only the concepts the killed run
+// had not finished, and end with the weight dataset of an uninterrupted run.
+func TestKilledCollectContinuesWithTheNextConcept(t *testing.T) {
+	exp := filepath.Join(t.TempDir(), "tiny.toml")
+	if err := os.WriteFile(exp, []byte(tinyPaper), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := func(dir string) []string { return []string{"run", exp, "--out", dir, "--until", "collect"} }
+	ref := filepath.Join(t.TempDir(), "ref")
+	if out, err := dnw(t, args(ref)...); err != nil {
+		t.Fatalf("reference run: %v\n%s", err, out)
+	}
+
+	dir := filepath.Join(t.TempDir(), "killed")
+	cmd := exec.Command(dnwBin, args(dir)...)
+	console, err := os.Create(filepath.Join(t.TempDir(), "console"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer console.Close()
+	cmd.Stdout, cmd.Stderr = console, console
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var first []byte
+	ok := waitFor(t, 60*time.Second, func() bool {
+		first, _ = os.ReadFile(console.Name())
+		return collected.Match(first)
+	})
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	first, _ = os.ReadFile(console.Name())
+	if !ok {
+		t.Fatalf("no concept collected before the deadline:\n%s", first)
+	}
+	before := names(first)
+
+	out, err := dnw(t, args(dir)...)
+	if err != nil {
+		t.Fatalf("rerun: %v\n%s", err, out)
+	}
+	after := names([]byte(out))
+	t.Logf("killed after collecting %v; the rerun collected %v", before, after)
+	if len(before)+len(after) != 4 || len(after) == 0 {
+		t.Errorf("the killed run collected %v and the rerun %v; want the four concepts once each", before, after)
+	}
+	for _, id := range after {
+		if slices.Contains(before, id) {
+			t.Errorf("the rerun collected %s again", id)
+		}
+	}
+	for _, name := range []string{"weights.safetensors", "index.json", "curves.csv"} {
+		want, _ := os.ReadFile(filepath.Join(ref, "stages/collect", name))
+		got, err := os.ReadFile(filepath.Join(dir, "stages/collect", name))
+		if err != nil || len(want) == 0 || !bytes.Equal(got, want) {
+			t.Errorf("%s differs from the uninterrupted run (%v)", name, err)
+		}
+	}
+}
+
+// names lists the concepts a run's output says it collected.
+func names(out []byte) []string {
+	var ids []string
+	for _, m := range collected.FindAllSubmatch(out, -1) {
+		ids = append(ids, string(m[1]))
+	}
+	return ids
+}

@@ -1,0 +1,291 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+
+	"dnw/host/internal/concepts"
+	"dnw/host/internal/engine"
+	"dnw/host/internal/metrics"
+	"dnw/host/internal/pairstore"
+	"dnw/host/internal/safetensors"
+	"dnw/host/internal/stage"
+)
+
+// collectStage builds the weight dataset: for every training concept a LoRA
+// fine-tune from the base model (the same A init for every concept, so the solutions
+// live in one comparable space), scored on the concept's test pairs, keeping K
+// checkpoints M steps apart at the end of its training, once the metric has settled.
+// The checkpoint filter (filters.checkpoints) decides which enter the dataset.
+var collectStage = stage.Stage{
+	Name:    "collect",
+	Doc:     "one LoRA per training concept, K converged checkpoints each",
+	Keys:    []string{"model", "lora", "collect", "metrics", "filters"},
+	Plugins: []string{"model.arch", "lora.placement"},
+	Inputs: []string{"concepts/catalogue.json", "pairs/pairs.safetensors",
+		"base/generator.safetensors", "base/discriminator.safetensors"},
+	Outputs: []string{"weights.safetensors", "index.json", "curves.csv"},
+	Run:     runCollect,
+}
+
+// collectState lists the concepts whose results are complete on disk
+// (partial/ID.safetensors), so a rerun continues with the next unfinished one.
+type collectState struct {
+	Done []string
+}
+
+// IndexEntry is one collected checkpoint in index.json.
+type IndexEntry struct {
+	Concept string   `json:"concept"`
+	Prompts []string `json:"prompts"`
+	Step    int      `json:"step"`
+	Metric  float64  `json:"metric"`
+	Best    float64  `json:"best"` // the concept's best score over its whole curve
+	Kept    bool     `json:"kept"` // the checkpoint filter let it into weights.safetensors
+	Tensor  string   `json:"tensor,omitempty"`
+}
+
+func runCollect(ctx context.Context, env *stage.Env) error {
+	c := env.Config
+	model, _, err := buildArch(ctx, env)
+	if err != nil {
+		return err
+	}
+	placement, err := placeLoRA(ctx, env, model.Generator)
+	if err != nil {
+		return err
+	}
+	metric, err := metrics.Lookup(c.Metrics.Primary)
+	if err != nil {
+		return err
+	}
+	keepConverged, err := checkpointFilter(c.Filters.Checkpoints)
+	if err != nil {
+		return err
+	}
+	cat, err := readCatalogue(env.Input("concepts/catalogue.json"))
+	if err != nil {
+		return err
+	}
+	pairs, err := pairstore.Read(env.Input("pairs/pairs.safetensors"))
+	if err != nil {
+		return err
+	}
+	base, err := engine.LoadCheckpoint(env.Input("base/generator.safetensors"))
+	if err != nil {
+		return err
+	}
+	disc, err := engine.LoadCheckpoint(env.Input("base/discriminator.safetensors"))
+	if err != nil {
+		return err
+	}
+	cc := c.Collect
+	var keep []int // the last K evaluations, M steps apart, ending at the last step
+	for k := cc.Checkpoints - 1; k >= 0; k-- {
+		keep = append(keep, cc.Steps-k*cc.Every)
+	}
+	fit := loraFit{Model: model, Placement: placement, Base: base.Params, Disc: disc.Params,
+		GAN:   engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: cc.LR, Batch: cc.Batch},
+		Steps: cc.Steps, EvalEvery: cc.EvalEvery, Keep: keep, Metric: metric, Seed: uint64(c.Experiment.Seed)}
+
+	train := cat.Train()
+	for _, k := range train {
+		if _, ok := pairs[k.ID]; !ok {
+			return fmt.Errorf("concept %s has no pairs in pairs/pairs.safetensors", k.ID)
+		}
+	}
+	var st collectState
+	if _, err := env.LoadCheckpoint(&st); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(env.Path("partial"), 0o755); err != nil {
+		return err
+	}
+	var pending []concepts.Concept
+	for _, k := range train {
+		if !slices.Contains(st.Done, k.ID) {
+			pending = append(pending, k)
+		}
+	}
+	env.Log.Info("collecting LoRA weights", "concepts", len(train), "done", len(st.Done), "jobs", env.Jobs,
+		"steps", cc.Steps, "checkpoints", cc.Checkpoints, "every", cc.Every, "metric", metric.Name)
+	bar := env.Progress(int64(len(train)), "concepts", int64(len(st.Done)))
+
+	// Workers take pending concepts in catalogue order; each result is written to its
+	// own file before the checkpoint names it done, so an interruption loses at most
+	// the concepts in flight.
+	var (
+		mu       sync.Mutex
+		firstErr error
+		next     = make(chan concepts.Concept)
+		wg       sync.WaitGroup
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for range min(env.Jobs, max(len(pending), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				if ctx.Err() != nil {
+					continue // interrupted or failed elsewhere: leave it for the rerun
+				}
+				res, err := fit.run(ctx, pairs[k.ID])
+				if err == nil {
+					err = writePartial(env.Path("partial/"+k.ID+".safetensors"), res)
+				}
+				mu.Lock()
+				if err != nil {
+					if firstErr == nil && ctx.Err() == nil {
+						firstErr = fmt.Errorf("concept %s: %w", k.ID, err)
+					}
+					cancel()
+				} else {
+					st.Done = append(st.Done, k.ID)
+					err = env.SaveCheckpoint(&st, int64(len(st.Done)))
+					bar.Set(int64(len(st.Done)))
+					last := res.Curve[len(res.Curve)-1]
+					env.Log.Info("concept collected", "concept", k.ID, "step", int(last[0]), metric.Name, last[1])
+					if err != nil && firstErr == nil {
+						firstErr = err
+						cancel()
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, k := range pending {
+		select {
+		case next <- k:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return writeDataset(env, train, metric, cc.Epsilon, keepConverged)
+}
+
+// writePartial saves one concept's result: its kept vectors as tensors "step-S" and
+// its metric curve in the metadata.
+func writePartial(path string, res fitResult) error {
+	f := safetensors.File{Tensors: map[string]safetensors.Tensor{}, Metadata: map[string]string{}}
+	for _, k := range res.Kept {
+		f.Tensors["step-"+strconv.Itoa(k.Step)] = safetensors.Tensor{Shape: []int{len(k.Vector)}, Data: k.Vector}
+	}
+	// The vectors are in the tensors; the metadata keeps the rest.
+	light := fitResult{Curve: res.Curve}
+	for _, k := range res.Kept {
+		light.Kept = append(light.Kept, kept{Step: k.Step, Metric: k.Metric})
+	}
+	meta, err := json.Marshal(light)
+	if err != nil {
+		return err
+	}
+	f.Metadata["dnw.fit"] = string(meta)
+	return safetensors.WriteFile(path, f)
+}
+
+// readPartial loads what writePartial saved.
+func readPartial(path string) (fitResult, error) {
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		return fitResult{}, err
+	}
+	var res fitResult
+	if err := json.Unmarshal([]byte(f.Metadata["dnw.fit"]), &res); err != nil {
+		return res, fmt.Errorf("%s: %w", path, err)
+	}
+	for i, k := range res.Kept {
+		t, ok := f.Tensors["step-"+strconv.Itoa(k.Step)]
+		if !ok {
+			return res, fmt.Errorf("%s: no vector for step %d", path, k.Step)
+		}
+		res.Kept[i].Vector = t.Data
+	}
+	return res, nil
+}
+
+// writeDataset gathers the concepts' partial results into the weight dataset:
+// weights.safetensors (the kept vectors, "CONCEPT/step-S"), index.json (every
+// checkpoint, kept or not, with its concept's prompts) and curves.csv.
+func writeDataset(env *stage.Env, train []concepts.Concept, metric metrics.Metric, eps float64, converged bool) error {
+	out := safetensors.File{Tensors: map[string]safetensors.Tensor{}, Metadata: map[string]string{
+		"dnw.metric": metric.Name, "dnw.arch": env.Config.Model.Arch, "dnw.placement": env.Config.LoRA.Placement}}
+	var index []IndexEntry
+	var curves [][3]string
+	kept := 0
+	for _, k := range train {
+		res, err := readPartial(env.Path("partial/" + k.ID + ".safetensors"))
+		if err != nil {
+			return err
+		}
+		best := res.Curve[0][1]
+		for _, p := range res.Curve {
+			if metric.Better(p[1], best) {
+				best = p[1]
+			}
+			curves = append(curves, [3]string{k.ID, strconv.Itoa(int(p[0])), strconv.FormatFloat(p[1], 'g', 6, 64)})
+		}
+		for _, ck := range res.Kept {
+			e := IndexEntry{Concept: k.ID, Prompts: k.Prompts, Step: ck.Step, Metric: ck.Metric, Best: best,
+				Kept: !converged || metric.Within(ck.Metric, best, eps)}
+			if e.Kept {
+				e.Tensor = k.ID + "/step-" + strconv.Itoa(ck.Step)
+				out.Tensors[e.Tensor] = safetensors.Tensor{Shape: []int{len(ck.Vector)}, Data: ck.Vector}
+				kept++
+			}
+			index = append(index, e)
+		}
+	}
+	env.Log.Info("weight dataset", "concepts", len(train), "checkpoints", len(index), "kept", kept)
+	if err := safetensors.WriteFile(env.Path("weights.safetensors"), out); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(index, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := env.WriteFile("index.json", append(data, '\n')); err != nil {
+		return err
+	}
+	return env.Write("curves.csv", func(w io.Writer) error {
+		if _, err := fmt.Fprintf(w, "concept,step,%s\n", metric.Name); err != nil {
+			return err
+		}
+		for _, r := range curves {
+			if _, err := fmt.Fprintf(w, "%s,%s,%s\n", r[0], r[1], r[2]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// readCatalogue reads stage concepts' catalogue.json.
+func readCatalogue(path string) (concepts.Catalogue, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return concepts.Catalogue{}, err
+	}
+	defer f.Close()
+	cat, err := concepts.ReadJSON(f)
+	if err != nil {
+		return cat, fmt.Errorf("%s: %w", path, err)
+	}
+	return cat, nil
+}

@@ -1,0 +1,106 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"dnw/host/internal/stage"
+)
+
+// collectPipeline is the paper pipeline up to its weight dataset.
+func collectPipeline() stage.Pipeline {
+	return stage.Pipeline{Name: "collect", Stages: []stage.Stage{conceptsStage, pairsStage, baseStage, collectStage}}
+}
+
+// TestCollectKeepsKCheckpointsAndResumes collects the tiny config's three training
+// concepts straight through, and again with the run killed after the first concept
+// is collected. The rerun must continue with the unfinished concepts only, and both
+// runs must write the same weight dataset.
+func TestCollectKeepsKCheckpointsAndResumes(t *testing.T) {
+	straight := t.TempDir()
+	if err := runPipeline(t, straight, collectPipeline(), 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	var index []IndexEntry
+	data, err := os.ReadFile(filepath.Join(straight, "stages/collect/index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &index); err != nil {
+		t.Fatal(err)
+	}
+	perConcept := map[string][]int{}
+	for _, e := range index {
+		perConcept[e.Concept] = append(perConcept[e.Concept], e.Step)
+		if len(e.Prompts) != 2 || e.Concept[0] != 'c' {
+			t.Errorf("entry %+v: want a training concept with its 2 prompts", e)
+		}
+		if e.Kept != (e.Tensor != "") {
+			t.Errorf("entry %+v: kept and tensor disagree", e)
+		}
+	}
+	if len(perConcept) != 3 {
+		t.Fatalf("index has %d concepts, want 3:\n%s", len(perConcept), data)
+	}
+	for id, steps := range perConcept {
+		if !slices.Equal(steps, []int{2, 4}) { // K = 2 checkpoints, M = 2 steps apart, ending at step 4
+			t.Errorf("concept %s: checkpoints at steps %v, want [2 4]", id, steps)
+		}
+	}
+
+	// Killed after the first concept: the rerun collects only the other two.
+	resumed := t.TempDir()
+	var first string
+	err = runPipeline(t, resumed, collectPipeline(), 1, func(r slog.Record) bool {
+		if r.Message == "concept collected" {
+			first = attr(r, "concept").String()
+			return true
+		}
+		return false
+	})
+	if !errors.Is(err, context.Canceled) || first == "" {
+		t.Fatalf("interrupted run: err = %v after concept %q, want context.Canceled after one", err, first)
+	}
+	var again []string
+	if err := runPipeline(t, resumed, collectPipeline(), 1, func(r slog.Record) bool {
+		if r.Message == "concept collected" {
+			again = append(again, attr(r, "concept").String())
+		}
+		return false
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != 2 || slices.Contains(again, first) {
+		t.Errorf("the rerun collected %v after %s was done; want the two others", again, first)
+	}
+	for _, name := range []string{"weights.safetensors", "index.json", "curves.csv"} {
+		a, _ := os.ReadFile(filepath.Join(straight, "stages/collect", name))
+		b, err := os.ReadFile(filepath.Join(resumed, "stages/collect", name))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between the straight and the resumed run (%v)", name, err)
+		}
+	}
+}
+
+func TestFilterHooksRefuseWhatTheyCannotRun(t *testing.T) {
+	if on, err := checkpointFilter([]string{"converged"}); !on || err != nil {
+		t.Errorf("converged: %v, %v", on, err)
+	}
+	if on, err := checkpointFilter(nil); on || err != nil {
+		t.Errorf("no filter: %v, %v", on, err)
+	}
+	if _, err := checkpointFilter([]string{"converged", "top.wasm"}); err == nil || !strings.Contains(err.Error(), `filters.checkpoints: "top.wasm"`) {
+		t.Errorf("a WASM filter: %v", err)
+	}
+	if err := noFilters("filters.pairs", []string{"sharp.wasm"}); err == nil || !strings.Contains(err.Error(), `filters.pairs: "sharp.wasm"`) {
+		t.Errorf("a pairs filter: %v", err)
+	}
+}

@@ -1,0 +1,178 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+
+	"dnw/host/internal/conceptdirs"
+	"dnw/host/internal/concepts"
+	"dnw/host/internal/imaging"
+	"dnw/host/internal/pairstore"
+	"dnw/host/internal/stage"
+)
+
+// conceptsStage writes the concept catalogue: procedural concepts composed from
+// dnw's parameterized edits (data.source = "procedural"), or one concept per folder
+// of real pairs (data.source = "folders"); either way split deterministically into
+// training and held-out concepts.
+var conceptsStage = stage.Stage{
+	Name:    "concepts",
+	Doc:     "the concept catalogue: prompts, edits, train/held-out split",
+	Keys:    []string{"data", "filters.concepts"},
+	Outputs: []string{"catalogue.json"},
+	Run:     runConcepts,
+}
+
+// pairsStage renders (or reads) every concept's paired images: data.pairs_per_concept
+// training pairs and data.test_pairs test pairs, used only for evaluation.
+var pairsStage = stage.Stage{
+	Name:    "pairs",
+	Doc:     "paired source/target images per concept",
+	Keys:    []string{"data", "filters.pairs"},
+	Inputs:  []string{"concepts/catalogue.json"},
+	Outputs: []string{"pairs.safetensors"},
+	Run:     runPairs,
+}
+
+func runConcepts(ctx context.Context, env *stage.Env) error {
+	d := env.Config.Data
+	if err := noFilters("filters.concepts", env.Config.Filters.Concepts); err != nil {
+		return err
+	}
+	var cat concepts.Catalogue
+	switch d.Source {
+	case "procedural":
+		var err error
+		cat, err = concepts.Build(imaging.Specs(), concepts.Sizes{Train: d.TrainConcepts, Heldout: d.HeldoutConcepts,
+			Paraphrases: d.Paraphrases}, uint64(env.Config.Experiment.Seed))
+		if err != nil {
+			return err
+		}
+	case "folders":
+		dirs, err := loadFolders(env)
+		if err != nil {
+			return err
+		}
+		if cat, err = folderCatalogue(dirs, d.HeldoutConcepts, uint64(env.Config.Experiment.Seed)); err != nil {
+			return err
+		}
+	}
+	env.Log.Info("concept catalogue", "source", d.Source, "train", len(cat.Train()), "heldout", len(cat.Heldout()))
+	return env.Write("catalogue.json", cat.WriteJSON)
+}
+
+// loadFolders reads data.dir, with bad files skipped and warned about under data.skip_bad.
+func loadFolders(env *stage.Env) ([]conceptdirs.Concept, error) {
+	d := env.Config.Data
+	return conceptdirs.Load(d.Dir, conceptdirs.Options{Size: d.ImageSize, SkipBad: d.SkipBad,
+		Warn: func(msg string) { env.Log.Warn(msg) }})
+}
+
+// folderCatalogue makes a catalogue of folder concepts: no edits, the folder's
+// prompts, and heldout of them (a seeded draw) held out.
+func folderCatalogue(dirs []conceptdirs.Concept, heldout int, seed uint64) (concepts.Catalogue, error) {
+	if heldout >= len(dirs) {
+		return concepts.Catalogue{}, fmt.Errorf("data.heldout_concepts = %d, but data.dir has only %d concepts", heldout, len(dirs))
+	}
+	cat := concepts.Catalogue{Seed: seed}
+	held := map[int]bool{}
+	for _, i := range rand.New(rand.NewPCG(seed, 0x666f6c64)).Perm(len(dirs))[:heldout] {
+		held[i] = true
+	}
+	for i, dir := range dirs {
+		split := concepts.SplitTrain
+		if held[i] {
+			split = concepts.SplitHeldout
+		}
+		cat.Concepts = append(cat.Concepts, concepts.Concept{ID: dir.ID, Category: "folder", Prompts: dir.Prompts, Split: split})
+	}
+	return cat, nil
+}
+
+func runPairs(ctx context.Context, env *stage.Env) error {
+	d := env.Config.Data
+	if err := noFilters("filters.pairs", env.Config.Filters.Pairs); err != nil {
+		return err
+	}
+	cat, err := readCatalogue(env.Input("concepts/catalogue.json"))
+	if err != nil {
+		return err
+	}
+	var out []pairstore.Concept
+	bar := env.Progress(int64(len(cat.Concepts)), "concepts", 0)
+	switch d.Source {
+	case "procedural":
+		for _, k := range cat.Concepts {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			c, err := renderPairs(k, d.ImageSize, d.PairsPerConcept, d.TestPairs, uint64(env.Config.Experiment.Seed))
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+			bar.Add(1)
+		}
+	case "folders":
+		dirs, err := loadFolders(env)
+		if err != nil {
+			return err
+		}
+		for _, dir := range dirs {
+			c, err := folderPairs(dir, d.ImageSize, d.TestPairs)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+			bar.Add(1)
+		}
+	}
+	return pairstore.Write(env.Path("pairs.safetensors"), out, map[string]string{"dnw.source": d.Source})
+}
+
+// renderPairs draws a concept's scenes and applies its edits: train pairs, then test
+// pairs, from a stream seeded by the experiment's seed and the concept's id, so a
+// concept's pairs do not depend on the rest of the catalogue.
+func renderPairs(k concepts.Concept, size, train, test int, seed uint64) (pairstore.Concept, error) {
+	h := fnv.New64a()
+	h.Write([]byte(k.ID))
+	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
+	set := func(n int) (pairstore.Set, error) {
+		s := pairstore.Set{N: n, Size: size}
+		for range n {
+			src := imaging.Scene(rng, size)
+			tgt, err := imaging.Apply(src, k.Steps)
+			if err != nil {
+				return s, fmt.Errorf("concept %s: %w", k.ID, err)
+			}
+			s.Source, s.Target = append(s.Source, src.Pix...), append(s.Target, tgt.Pix...)
+		}
+		return s, nil
+	}
+	trainSet, err := set(train)
+	if err != nil {
+		return pairstore.Concept{}, err
+	}
+	testSet, err := set(test)
+	return pairstore.Concept{ID: k.ID, Train: trainSet, Test: testSet}, err
+}
+
+// folderPairs splits a folder concept's pairs: the last test of them (in name order)
+// are its test pairs, the rest train.
+func folderPairs(dir conceptdirs.Concept, size, test int) (pairstore.Concept, error) {
+	if len(dir.Pairs) <= test {
+		return pairstore.Concept{}, fmt.Errorf("%s: %d pairs, need more than data.test_pairs = %d", dir.Dir, len(dir.Pairs), test)
+	}
+	c := pairstore.Concept{ID: dir.ID, Train: pairstore.Set{Size: size}, Test: pairstore.Set{Size: size}}
+	for i, p := range dir.Pairs {
+		s := &c.Train
+		if i >= len(dir.Pairs)-test {
+			s = &c.Test
+		}
+		s.N++
+		s.Source, s.Target = append(s.Source, p.Source.Pix...), append(s.Target, p.Target.Pix...)
+	}
+	return c, nil
+}

@@ -1,0 +1,113 @@
+package pipeline
+
+import (
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dnw/host/internal/config"
+	"dnw/host/internal/pairstore"
+	"dnw/host/internal/stage"
+)
+
+// writeFolders makes root/NAME/{prompt.txt,A,B} for each name with n pairs of
+// flat images: source grey level 10·i, target its inverse.
+func writeFolders(t *testing.T, root string, names []string, n int) {
+	t.Helper()
+	for _, name := range names {
+		dir := filepath.Join(root, name)
+		for _, sub := range []string{"A", "B"} {
+			if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, "prompt.txt"), []byte(name+" look\n"+name+" style\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			for sub, v := range map[string]uint8{"A": uint8(10 * i), "B": 255 - uint8(10*i)} {
+				m := image.NewGray(image.Rect(0, 0, 20, 20))
+				for p := range m.Pix {
+					m.Pix[p] = v
+				}
+				f, err := os.Create(filepath.Join(dir, sub, fmt.Sprintf("%02d.png", i)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := png.Encode(f, m); err != nil {
+					t.Fatal(err)
+				}
+				f.Close()
+			}
+		}
+	}
+}
+
+func runFolders(t *testing.T, root string, mutate func(*config.Config)) (string, error) {
+	t.Helper()
+	dir := t.TempDir()
+	p := stage.Pipeline{Name: "data", Stages: []stage.Stage{conceptsStage, pairsStage}}
+	return dir, runPipelineWith(t, dir, p, 1, nil, func(c *config.Config) {
+		c.Data.Source, c.Data.Dir, c.Data.HeldoutConcepts, c.Data.TestPairs = "folders", root, 1, 1
+		if mutate != nil {
+			mutate(c)
+		}
+	})
+}
+
+func TestFoldersSourceReadsConceptsAndPairs(t *testing.T) {
+	root := t.TempDir()
+	writeFolders(t, root, []string{"dusk", "neon", "sepia"}, 3)
+	dir, err := runFolders(t, root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := readCatalogue(filepath.Join(dir, "stages/concepts/catalogue.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.Train()) != 2 || len(cat.Heldout()) != 1 {
+		t.Fatalf("split %d train, %d held out; want 2, 1", len(cat.Train()), len(cat.Heldout()))
+	}
+	if k := cat.Concepts[0]; k.ID != "dusk" || strings.Join(k.Prompts, "|") != "dusk look|dusk style" {
+		t.Errorf("first concept %+v", k)
+	}
+	pairs, err := pairstore.Read(filepath.Join(dir, "stages/pairs/pairs.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	neon := pairs["neon"]
+	if neon.Train.N != 2 || neon.Test.N != 1 || neon.Train.Size != 16 {
+		t.Fatalf("neon: %d train, %d test pairs at %d px; want 2, 1 at 16", neon.Train.N, neon.Test.N, neon.Train.Size)
+	}
+	// The last pair by name is the test pair: source level 20, target 235, in [-1, 1].
+	src, tgt := neon.Test.Pair(0)
+	if want := float32(20)/127.5 - 1; src[0] < want-1e-3 || src[0] > want+1e-3 || tgt[0] < -want-1e-3 || tgt[0] > -want+1e-3 {
+		t.Errorf("test pair pixels %v → %v, want %v → %v", src[0], tgt[0], want, -want)
+	}
+}
+
+func TestFoldersSourceNamesTheBrokenFile(t *testing.T) {
+	root := t.TempDir()
+	writeFolders(t, root, []string{"dusk", "neon"}, 3)
+	bad := filepath.Join(root, "neon", "B", "01.png")
+	if err := os.WriteFile(bad, []byte("not a png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runFolders(t, root, nil); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("err = %v, want it to name %s", err, bad)
+	}
+	// Under data.skip_bad the pair is skipped and the rest is read.
+	dir, err := runFolders(t, root, func(c *config.Config) { c.Data.SkipBad = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs, err := pairstore.Read(filepath.Join(dir, "stages/pairs/pairs.safetensors"))
+	if err != nil || pairs["neon"].Train.N+pairs["neon"].Test.N != 2 {
+		t.Errorf("neon after skipping: %+v, %v", pairs["neon"], err)
+	}
+}
