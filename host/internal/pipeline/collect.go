@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -46,7 +47,7 @@ type IndexEntry struct {
 	Prompts []string `json:"prompts"`
 	Step    int      `json:"step"`
 	Metric  float64  `json:"metric"`
-	Best    float64  `json:"best"` // the concept's best score over its whole curve
+	Best    float64  `json:"best"` // the concept's best score over its fine-tune (step 0, the base model, excluded)
 	Kept    bool     `json:"kept"` // the checkpoint filter let it into weights.safetensors
 	Tensor  string   `json:"tensor,omitempty"`
 }
@@ -234,9 +235,9 @@ func writeDataset(env *stage.Env, train []concepts.Concept, metric metrics.Metri
 		if err != nil {
 			return err
 		}
-		best := res.Curve[0][1]
+		best := math.NaN() // over the fine-tune's evaluations, not step 0's base model
 		for _, p := range res.Curve {
-			if metric.Better(p[1], best) {
+			if p[0] > 0 && (math.IsNaN(best) || metric.Better(p[1], best)) {
 				best = p[1]
 			}
 			curves = append(curves, [3]string{k.ID, strconv.Itoa(int(p[0])), strconv.FormatFloat(p[1], 'g', 6, 64)})

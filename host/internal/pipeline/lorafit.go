@@ -37,14 +37,15 @@ type kept struct {
 	Vector []float32
 }
 
-// fitResult is a concept's kept vectors and its metric curve (step → score).
+// fitResult is a concept's kept vectors and its metric curve (step → score), whose
+// first point, step 0, scores the base model.
 type fitResult struct {
 	Kept  []kept
 	Curve [][2]float64
 }
 
-// run fine-tunes on data.Train, scoring data.Test every EvalEvery steps and at every
-// kept step. Batches are drawn from a stream seeded by the seed and the concept's id,
+// run fine-tunes on data.Train, scoring data.Test before the first step, every
+// EvalEvery steps and at every kept step. Batches are drawn from a stream seeded by the seed and the concept's id,
 // so a concept's result does not depend on which others ran, or in which order.
 func (f loraFit) run(ctx context.Context, data pairstore.Concept) (fitResult, error) {
 	var res fitResult
@@ -75,6 +76,21 @@ func (f loraFit) run(ctx context.Context, data pairstore.Concept) (fitResult, er
 	for _, s := range f.Keep {
 		keep[s] = true
 	}
+	evaluate := func(step int) error {
+		out, err := gen.Run(data.Test.Source)
+		if err != nil {
+			return err
+		}
+		score := f.Metric.Score(out, data.Test.Target)
+		res.Curve = append(res.Curve, [2]float64{float64(step), score})
+		if keep[step] {
+			res.Kept = append(res.Kept, kept{Step: step, Metric: score, Vector: loraVector(g.Gen, params)})
+		}
+		return nil
+	}
+	if err := evaluate(0); err != nil { // the base model's score: what the fine-tune gains
+		return res, err
+	}
 	for step := 1; step <= f.Steps; step++ {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -83,17 +99,10 @@ func (f loraFit) run(ctx context.Context, data pairstore.Concept) (fitResult, er
 		if _, err := g.Step(src, tgt); err != nil {
 			return res, err
 		}
-		if step%f.EvalEvery != 0 && !keep[step] && step != f.Steps {
-			continue
-		}
-		out, err := gen.Run(data.Test.Source)
-		if err != nil {
-			return res, err
-		}
-		score := f.Metric.Score(out, data.Test.Target)
-		res.Curve = append(res.Curve, [2]float64{float64(step), score})
-		if keep[step] {
-			res.Kept = append(res.Kept, kept{Step: step, Metric: score, Vector: loraVector(g.Gen, params)})
+		if step%f.EvalEvery == 0 || keep[step] || step == f.Steps {
+			if err := evaluate(step); err != nil {
+				return res, err
+			}
 		}
 	}
 	return res, nil

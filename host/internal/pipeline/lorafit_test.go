@@ -69,8 +69,8 @@ func TestLoRAFitKeepsVectorsAtTheirSteps(t *testing.T) {
 	for _, p := range res.Curve {
 		steps = append(steps, p[0])
 	}
-	if !slices.Equal(steps, []float64{3, 4, 6}) {
-		t.Errorf("evaluated at steps %v, want 3, 4, 6", steps)
+	if !slices.Equal(steps, []float64{0, 3, 4, 6}) {
+		t.Errorf("evaluated at steps %v, want 0, 3, 4, 6", steps)
 	}
 	again, err := f.run(context.Background(), data)
 	if err != nil {
