@@ -12,50 +12,16 @@ import (
 	"time"
 )
 
-// tinyPaper is the paper pipeline at its smallest, for runs that stop after collect:
-// four training concepts at 16×16, each a 40-step LoRA fit keeping 2 checkpoints.
-const tinyPaper = `
-[experiment]
-name = "tiny"
-
-[data]
-image_size = 16
-train_concepts = 4
-heldout_concepts = 1
-paraphrases = 2
-pairs_per_concept = 4
-test_pairs = 2
-
-[model.options]
-width = 8
-res_blocks = 1
-heads = 2
-disc_width = 8
-
-[base]
-steps = 4
-batch = 2
-eval_every = 2
-
-[collect]
-steps = 40
-batch = 2
-eval_every = 20
-checkpoints = 2
-every = 20
-`
-
 var collected = regexp.MustCompile(`concept collected stage=collect concept=(\S+)`)
 
-// TestKilledCollectContinuesWithTheNextConcept SIGKILLs `dnw run --until collect`
+// TestKilledCollectContinuesWithTheNextConcept SIGKILLs `dnw run --until collect` of
+// experiments/tiny.toml (four training concepts, 40-step LoRA fits)
 // once a concept is collected; the rerun must collect only the concepts the killed run
 // had not finished, and end with the weight dataset of an uninterrupted run.
 func TestKilledCollectContinuesWithTheNextConcept(t *testing.T) {
-	exp := filepath.Join(t.TempDir(), "tiny.toml")
-	if err := os.WriteFile(exp, []byte(tinyPaper), 0o644); err != nil {
-		t.Fatal(err)
+	args := func(dir string) []string {
+		return []string{"run", "../../../experiments/tiny.toml", "--out", dir, "--until", "collect"}
 	}
-	args := func(dir string) []string { return []string{"run", exp, "--out", dir, "--until", "collect"} }
 	ref := filepath.Join(t.TempDir(), "ref")
 	if out, err := dnw(t, args(ref)...); err != nil {
 		t.Fatalf("reference run: %v\n%s", err, out)

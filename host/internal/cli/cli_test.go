@@ -252,3 +252,10 @@ func TestBenchTrain(t *testing.T) {
 		t.Errorf("bench infer: exit %d, want 2", code)
 	}
 }
+
+func TestRunUntilAnUnknownStage(t *testing.T) {
+	code, _, errOut := dnw(t, "run", shipped+"tiny.toml", "--out", t.TempDir(), "--until", "weights")
+	if code != ExitUsage || !strings.Contains(errOut, `--until: pipeline paper has no stage "weights" (its stages: concepts, pairs, base, collect,`) {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}

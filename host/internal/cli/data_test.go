@@ -8,36 +8,10 @@ import (
 	"testing"
 )
 
-// tinyBase is the base pipeline (concepts → pairs → base) at its smallest.
-const tinyBase = `
-[experiment]
-name = "tiny"
-pipeline = "base"
-
-[data]
-image_size = 16
-train_concepts = 4
-heldout_concepts = 2
-paraphrases = 2
-pairs_per_concept = 2
-test_pairs = 1
-
-[model.options]
-width = 8
-res_blocks = 1
-heads = 2
-disc_width = 8
-
-[base]
-steps = 1
-batch = 1
-eval_every = 1
-`
-
 func TestDataPreviewDrawsTheRunsConcepts(t *testing.T) {
 	dir := t.TempDir()
 	run := filepath.Join(dir, "run")
-	if code, _, errOut := dnw(t, "run", writeFile(t, dir, "tiny.toml", tinyBase), "--out", run); code != ExitOK {
+	if code, _, errOut := dnw(t, "run", shipped+"tiny.toml", "--out", run, "--until", "pairs"); code != ExitOK {
 		t.Fatal(errOut)
 	}
 	sheet := filepath.Join(dir, "sheet.png")

@@ -19,11 +19,25 @@ const (
 	Structure Category = "structure"
 )
 
-// ParamSpec is one numeric parameter of an edit and its allowed range.
+// ParamSpec is one numeric parameter of an edit, its allowed range, and how it sets
+// the edit's strength.
 type ParamSpec struct {
 	Name     string
 	Min, Max float64
+	Grows    Grows
 }
+
+// Grows says which way a parameter makes its edit stronger, so that a concept's
+// "subtle" and "strong" mean what they say. Every edit grows one way only: an
+// adjustment that goes both ways from neutral is two edits (brighten and darken), so
+// that a prompt always says which way it goes.
+type Grows int
+
+const (
+	Up      Grows = iota // weakest at Min (often no change at all), strongest at Max
+	Down                 // weakest at Max, strongest at Min (fewer posterize levels)
+	Variant              // picks a variant (a hue, a frequency), not a strength
+)
 
 // EditSpec describes an edit: its name, category, parameters and how prompts say it.
 type EditSpec struct {

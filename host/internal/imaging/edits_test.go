@@ -43,7 +43,7 @@ func step(edit string, kv ...any) Step {
 func TestSpecs(t *testing.T) {
 	specs := Specs()
 	if len(specs) < 27 {
-		t.Errorf("%d edits, want the 27 of the brief at least", len(specs))
+		t.Errorf("%d edits, want 27 at least (the pairs stage's variety)", len(specs))
 	}
 	names, phrases := map[string]bool{}, map[string]string{}
 	for _, s := range specs {
@@ -72,8 +72,8 @@ func TestSpecs(t *testing.T) {
 		}
 		params := map[string]bool{}
 		for _, p := range s.Params {
-			if p.Name == "" || params[p.Name] || !(p.Min < p.Max) {
-				t.Errorf("%s: parameter %+v empty, repeated or with Min ≥ Max", s.Name, p)
+			if p.Name == "" || params[p.Name] || !(p.Min < p.Max) || p.Grows < Up || p.Grows > Variant {
+				t.Errorf("%s: parameter %+v empty, repeated, with Min ≥ Max or an unknown Grows", s.Name, p)
 			}
 			params[p.Name] = true
 		}
@@ -271,9 +271,12 @@ func TestPosterizeLevels(t *testing.T) {
 func TestIdentities(t *testing.T) {
 	for _, st := range []Step{
 		step("hue_rotate", "degrees", 0.0),
-		step("saturation", "factor", 1.0),
-		step("contrast", "factor", 1.0),
-		step("brightness", "delta", 0.0),
+		step("saturate", "factor", 1.0),
+		step("desaturate", "factor", 1.0),
+		step("high_contrast", "factor", 1.0),
+		step("low_contrast", "factor", 1.0),
+		step("brighten", "delta", 0.0),
+		step("darken", "delta", 0.0),
 		step("gamma", "gamma", 1.0),
 		step("zoom", "factor", 1.0),
 		step("sepia", "strength", 0.0),
@@ -303,9 +306,9 @@ func TestIdentities(t *testing.T) {
 	}
 }
 
-// TestEditsChangeTheImage: at 0.8 of its ranges (the middle is the identity of
-// several tone edits and of swirl) every edit changes a scene noticeably (mean
-// absolute change above 0.02 on the −1…1 scale), so none is a no-op by mistake.
+// TestEditsChangeTheImage: at 0.8 of its strength every edit changes a scene
+// noticeably (mean absolute change above 0.02 on the −1…1 scale), so none is a no-op
+// by mistake.
 func TestEditsChangeTheImage(t *testing.T) {
 	src := testScenes(1, 64, 64)[0]
 	for _, s := range Specs() {
@@ -319,6 +322,31 @@ func TestEditsChangeTheImage(t *testing.T) {
 		}
 		if mean := sum / float64(len(src.Pix)); mean < 0.02 {
 			t.Errorf("%s at 0.8 of its ranges: mean change %.4f", s.Name, mean)
+		}
+	}
+}
+
+// TestStrongerChangesMore checks each parameter's Grows: at 0.85 of its strength an
+// edit changes scenes more (mean absolute change) than at 0.25, so that the concept
+// catalogue's "strong" is stronger than its "subtle".
+func TestStrongerChangesMore(t *testing.T) {
+	scenes := testScenes(4, 48, 48)
+	change := func(st Step) float64 {
+		var sum float64
+		for _, src := range scenes {
+			out := apply(t, src, st)
+			for i := range src.Pix {
+				sum += math.Abs(float64(out.Pix[i] - src.Pix[i]))
+			}
+		}
+		return sum
+	}
+	for _, s := range Specs() {
+		if !slices.ContainsFunc(s.Params, func(p ParamSpec) bool { return p.Grows != Variant }) {
+			continue
+		}
+		if weak, strong := change(stepAt(s, 0.25)), change(stepAt(s, 0.85)); strong <= weak {
+			t.Errorf("%s: change %.1f at 0.85 of its strength, not more than %.1f at 0.25", s.Name, strong, weak)
 		}
 	}
 }
@@ -360,7 +388,7 @@ func TestGammaCurve(t *testing.T) {
 			ramp.Pix[c*4001+i] = float32(i)/2000 - 1
 		}
 	}
-	for _, g := range []float64{0.4, 0.7, 1, 1.6, 2.5} {
+	for _, g := range []float64{1, 1.3, 1.6, 2, 2.5} {
 		out := apply(t, ramp, step("gamma", "gamma", g))
 		for i, v := range out.Pix {
 			u := float64(ramp.Pix[i]+1) / 2
