@@ -118,49 +118,50 @@ func runCollect(ctx context.Context, env *stage.Env) error {
 		"steps", cc.Steps, "checkpoints", cc.Checkpoints, "every", cc.Every, "metric", metric.Name)
 	bar := env.Progress(int64(len(train)), "concepts", int64(len(st.Done)))
 
-	// Workers take pending concepts in catalogue order; each result is written to its
-	// own file before the checkpoint names it done, so an interruption loses at most
-	// the concepts in flight.
+	// Workers take pending concepts in catalogue order. A concept's result is written
+	// to its own file before the checkpoint names it done (and the log says so), so an
+	// interruption loses at most the concepts in flight.
 	var (
-		mu       sync.Mutex
+		mu       sync.Mutex // guards st, firstErr and the bar
 		firstErr error
 		next     = make(chan concepts.Concept)
 		wg       sync.WaitGroup
 	)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	done := func(k concepts.Concept, res fitResult) error {
+		st.Done = append(st.Done, k.ID)
+		if err := env.SaveCheckpoint(&st, int64(len(st.Done))); err != nil {
+			return err
+		}
+		bar.Set(int64(len(st.Done)))
+		last := res.Curve[len(res.Curve)-1]
+		env.Log.Info("concept collected", "concept", k.ID, "step", int(last[0]), metric.Name, last[1])
+		return nil
+	}
 	for range min(env.Jobs, max(len(pending), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for k := range next {
 				if ctx.Err() != nil {
-					continue // interrupted or failed elsewhere: leave it for the rerun
+					continue // interrupted, or failed elsewhere: left for the rerun
 				}
 				res, err := fit.run(ctx, pairs[k.ID])
 				if err == nil {
 					err = writePartial(env.Path("partial/"+k.ID+".safetensors"), res)
 				}
 				mu.Lock()
+				if err == nil {
+					err = done(k, res)
+				}
 				if err != nil {
 					if firstErr == nil && ctx.Err() == nil {
 						firstErr = fmt.Errorf("concept %s: %w", k.ID, err)
 					}
 					cancel()
-				} else {
-					st.Done = append(st.Done, k.ID)
-					err = env.SaveCheckpoint(&st, int64(len(st.Done)))
-					bar.Set(int64(len(st.Done)))
-					last := res.Curve[len(res.Curve)-1]
-					env.Log.Info("concept collected", "concept", k.ID, "step", int(last[0]), metric.Name, last[1])
-					if err != nil && firstErr == nil {
-						firstErr = err
-						cancel()
-					}
 				}
 				mu.Unlock()
 			}
-		}()
+		})
 	}
 feed:
 	for _, k := range pending {
