@@ -73,9 +73,10 @@ func TestConceptKinds(t *testing.T) {
 	}
 }
 
-// TestStrengths: rule 1, parameters are drawn in their range, inside one strength's
-// band, and every prompt names that strength with one of its adjectives (or, for the
-// middle band and edits without parameters, with none).
+// TestStrengths: rule 1, parameters are drawn in their range, strength parameters
+// inside one strength's band read from their weakest end, and every prompt names that
+// strength with one of its adjectives (or, for the middle band and edits without
+// strength parameters, with none).
 func TestStrengths(t *testing.T) {
 	specs := specByName()
 	seen := map[int]bool{}
@@ -85,9 +86,6 @@ func TestStrengths(t *testing.T) {
 			if len(step.Params) != len(spec.Params) {
 				t.Fatalf("%s: %s has parameters %v, want %d", k.ID, step.Edit, step.Params, len(spec.Params))
 			}
-			if len(spec.Params) == 0 {
-				continue
-			}
 			band := -1
 			for _, p := range spec.Params {
 				v, ok := step.Params[p.Name]
@@ -95,11 +93,29 @@ func TestStrengths(t *testing.T) {
 					t.Fatalf("%s: %s.%s = %v (set %v), range [%v, %v]", k.ID, step.Edit, p.Name, v, ok, p.Min, p.Max)
 				}
 				f := (v - p.Min) / (p.Max - p.Min)
+				switch p.Grows {
+				case imaging.Variant:
+					continue
+				case imaging.Down:
+					f = 1 - f
+				}
 				b := slices.IndexFunc(strengths, func(s strength) bool { return f >= s.lo-0.01 && f <= s.hi+0.01 }) // 0.01: rounding to 3 digits
 				if b < 0 || band >= 0 && b != band {
 					t.Fatalf("%s: %s's parameters %v are not in one strength band", k.ID, step.Edit, step.Params)
 				}
 				band = b
+			}
+			if band < 0 && len(k.Steps) == 1 {
+				for _, prompt := range k.Prompts {
+					for _, s := range strengths {
+						if slices.ContainsFunc(s.adjectives, func(a string) bool { return a != "" && slices.Contains(tokens(prompt), a) }) {
+							t.Errorf("%s: prompt %q names a strength, but %s has no strength parameter", k.ID, prompt, step.Edit)
+						}
+					}
+				}
+			}
+			if band < 0 {
+				continue
 			}
 			seen[band] = true
 			if len(k.Steps) > 1 {

@@ -7,16 +7,22 @@ import (
 )
 
 // fixtureSpecs is a small edit list of its own, eight edits per category, some without
-// parameters, so that these tests do not depend on imaging's edit list. No phrase
+// parameters, some growing down (posterize) or with variant parameters (rotate, wave), so that these tests do not depend on imaging's edit list. No phrase
 // occurs inside another, so a phrase found in a prompt names its edit.
 func fixtureSpecs() []imaging.EditSpec {
 	p := func(name string, min, max float64) imaging.ParamSpec {
 		return imaging.ParamSpec{Name: name, Min: min, Max: max}
 	}
+	down := func(name string, min, max float64) imaging.ParamSpec {
+		return imaging.ParamSpec{Name: name, Min: min, Max: max, Grows: imaging.Down}
+	}
+	variant := func(name string, min, max float64) imaging.ParamSpec {
+		return imaging.ParamSpec{Name: name, Min: min, Max: max, Grows: imaging.Variant}
+	}
 	return []imaging.EditSpec{
 		{Name: "pixelate", Category: imaging.Style, Params: []imaging.ParamSpec{p("block", 2, 16)},
 			Phrases: []string{"pixel art", "8-bit pixelated image", "blocky retro game graphics"}},
-		{Name: "posterize", Category: imaging.Style, Params: []imaging.ParamSpec{p("levels", 2, 8)},
+		{Name: "posterize", Category: imaging.Style, Params: []imaging.ParamSpec{down("levels", 2, 8)},
 			Phrases: []string{"screen-printed poster", "flat color poster", "pop art print"}},
 		{Name: "sketch", Category: imaging.Style,
 			Phrases: []string{"pencil sketch", "charcoal drawing", "hand-drawn line art"}},
@@ -50,13 +56,13 @@ func fixtureSpecs() []imaging.EditSpec {
 
 		{Name: "mirror", Category: imaging.Structure,
 			Phrases: []string{"mirrored", "flipped left to right", "reflected horizontally"}},
-		{Name: "rotate", Category: imaging.Structure, Params: []imaging.ParamSpec{p("angle", 0, 45)},
+		{Name: "rotate", Category: imaging.Structure, Params: []imaging.ParamSpec{variant("angle", 0, 45)},
 			Phrases: []string{"rotated", "tilted frame", "turned at an angle"}},
 		{Name: "swirl", Category: imaging.Structure, Params: []imaging.ParamSpec{p("strength", 0, 6), p("radius", 0.2, 1)},
 			Phrases: []string{"swirl distortion", "twisted vortex", "spiral warp"}},
 		{Name: "fisheye", Category: imaging.Structure, Params: []imaging.ParamSpec{p("strength", 0, 1)},
 			Phrases: []string{"fisheye lens", "bulging wide angle view", "barrel distortion"}},
-		{Name: "wave", Category: imaging.Structure, Params: []imaging.ParamSpec{p("amplitude", 0, 8), p("period", 4, 32)},
+		{Name: "wave", Category: imaging.Structure, Params: []imaging.ParamSpec{p("amplitude", 0, 8), variant("period", 4, 32)},
 			Phrases: []string{"wavy ripples", "underwater wobble", "rippling water reflection"}},
 		{Name: "zoom", Category: imaging.Structure, Params: []imaging.ParamSpec{p("factor", 1, 2)},
 			Phrases: []string{"zoomed in", "tight close-up crop", "magnified center"}},
