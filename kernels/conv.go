@@ -2,47 +2,57 @@ package kernels
 
 import "fmt"
 
-// ConvShape describes a 2-D convolution on NCHW tensors with a square K×K kernel,
-// stride Stride, zero padding Pad on every side, no dilation and no groups:
+// ConvShape describes a 2-D convolution on NCHW tensors with a KH×KW kernel, strides
+// SH (rows) and SW (columns), zero padding PH above and below and PW left and right,
+// no dilation and no groups:
 //
 //	// x:    (N, C, H, W)
-//	// w:    (F, C, K, K)
+//	// w:    (F, C, KH, KW)
 //	// bias: (F)
-//	// y:    (N, F, OH, OW), OH = (H + 2·Pad − K)/Stride + 1, OW likewise
-type ConvShape struct{ N, C, H, W, F, K, Stride, Pad int }
+//	// y:    (N, F, OH, OW), OH = (H + 2·PH − KH)/SH + 1, OW = (W + 2·PW − KW)/SW + 1
+//
+// Square convolutions (conv2d) have KH = KW; 1-D convolutions along a row (conv1d on
+// images of height 1) have KH = 1, SH = 1, PH = 0.
+type ConvShape struct{ N, C, H, W, F, KH, KW, SH, SW, PH, PW int }
 
-// OutH is the output height (H + 2·Pad − K)/Stride + 1 (integer division).
-func (s ConvShape) OutH() int { return (s.H+2*s.Pad-s.K)/s.Stride + 1 }
+// Square is the shape of a convolution with a k×k kernel, the same stride and
+// padding on both axes.
+func Square(n, c, h, w, f, k, stride, pad int) ConvShape {
+	return ConvShape{N: n, C: c, H: h, W: w, F: f, KH: k, KW: k, SH: stride, SW: stride, PH: pad, PW: pad}
+}
 
-// OutW is the output width (W + 2·Pad − K)/Stride + 1 (integer division).
-func (s ConvShape) OutW() int { return (s.W+2*s.Pad-s.K)/s.Stride + 1 }
+// OutH is the output height (H + 2·PH − KH)/SH + 1 (integer division).
+func (s ConvShape) OutH() int { return (s.H+2*s.PH-s.KH)/s.SH + 1 }
 
-// Check panics with a message naming the shape unless every size is positive,
-// Pad ≥ 0, and the padded input is at least one kernel wide in each direction.
+// OutW is the output width (W + 2·PW − KW)/SW + 1 (integer division).
+func (s ConvShape) OutW() int { return (s.W+2*s.PW-s.KW)/s.SW + 1 }
+
+// Check panics with a message naming the shape unless every size is positive, the
+// paddings are ≥ 0, and the padded input is at least one kernel wide in each direction.
 func (s ConvShape) Check() {
 	switch {
-	case s.N < 1 || s.C < 1 || s.H < 1 || s.W < 1 || s.F < 1 || s.K < 1:
-		panic(fmt.Sprintf("kernels: conv shape %+v: N, C, H, W, F and K must be ≥ 1", s))
-	case s.Stride < 1:
-		panic(fmt.Sprintf("kernels: conv shape %+v: Stride must be ≥ 1", s))
-	case s.Pad < 0:
-		panic(fmt.Sprintf("kernels: conv shape %+v: Pad must be ≥ 0", s))
-	case s.H+2*s.Pad < s.K || s.W+2*s.Pad < s.K:
-		panic(fmt.Sprintf("kernels: conv shape %+v: kernel %d larger than padded input %d×%d",
-			s, s.K, s.H+2*s.Pad, s.W+2*s.Pad))
+	case s.N < 1 || s.C < 1 || s.H < 1 || s.W < 1 || s.F < 1 || s.KH < 1 || s.KW < 1:
+		panic(fmt.Sprintf("kernels: conv shape %+v: N, C, H, W, F, KH and KW must be ≥ 1", s))
+	case s.SH < 1 || s.SW < 1:
+		panic(fmt.Sprintf("kernels: conv shape %+v: strides SH and SW must be ≥ 1", s))
+	case s.PH < 0 || s.PW < 0:
+		panic(fmt.Sprintf("kernels: conv shape %+v: paddings PH and PW must be ≥ 0", s))
+	case s.H+2*s.PH < s.KH || s.W+2*s.PW < s.KW:
+		panic(fmt.Sprintf("kernels: conv shape %+v: kernel %d×%d larger than padded input %d×%d",
+			s, s.KH, s.KW, s.H+2*s.PH, s.W+2*s.PW))
 	}
 }
 
-// colRows is C·K·K, the rows of one image's im2col matrix.
-func (s ConvShape) colRows() int { return s.C * s.K * s.K }
+// colRows is C·KH·KW, the rows of one image's im2col matrix.
+func (s ConvShape) colRows() int { return s.C * s.KH * s.KW }
 
 // Im2col writes the im2col matrix of image n of x into dst, zero where the kernel
 // window lies in the padding:
 //
-//	// x: (N, C, H, W); dst: (C·K·K, OH·OW)
+//	// x: (N, C, H, W); dst: (C·KH·KW, OH·OW)
 //	for c, ki, kj, oh, ow:
-//		ih, iw := oh·Stride − Pad + ki, ow·Stride − Pad + kj
-//		dst[((c·K+ki)·K+kj)·OH·OW + oh·OW + ow] = x[n, c, ih, iw]  // 0 outside H×W
+//		ih, iw := oh·SH − PH + ki, ow·SW − PW + kj
+//		dst[((c·KH+ki)·KW+kj)·OH·OW + oh·OW + ow] = x[n, c, ih, iw]  // 0 outside H×W
 func Im2col[T Float](dst, x []T, s ConvShape, n int) {
 	s.Check()
 	checkImage("Im2col", n, s)
@@ -53,14 +63,14 @@ func Im2col[T Float](dst, x []T, s ConvShape, n int) {
 	r := 0
 	for c := 0; c < s.C; c++ {
 		plane := img[c*s.H*s.W : (c+1)*s.H*s.W]
-		for ki := 0; ki < s.K; ki++ {
-			for kj := 0; kj < s.K; kj++ {
+		for ki := 0; ki < s.KH; ki++ {
+			for kj := 0; kj < s.KW; kj++ {
 				row := dst[r*oh*ow : (r+1)*oh*ow]
 				r++
 				off, lo, hi := s.inside(kj, ow)
 				for y := 0; y < oh; y++ {
 					out := row[y*ow : (y+1)*ow]
-					ih := y*s.Stride - s.Pad + ki
+					ih := y*s.SH - s.PH + ki
 					if ih < 0 || ih >= s.H {
 						clear(out)
 						continue
@@ -72,12 +82,12 @@ func Im2col[T Float](dst, x []T, s ConvShape, n int) {
 					for xo := hi; xo < ow; xo++ {
 						out[xo] = 0
 					}
-					if s.Stride == 1 {
+					if s.SW == 1 {
 						copy(out[lo:hi], in[lo+off:hi+off])
 						continue
 					}
 					for xo := lo; xo < hi; xo++ {
-						out[xo] = in[xo*s.Stride+off]
+						out[xo] = in[xo*s.SW+off]
 					}
 				}
 			}
@@ -86,16 +96,16 @@ func Im2col[T Float](dst, x []T, s ConvShape, n int) {
 }
 
 // inside returns, for kernel column kj, the offset off such that output column xo
-// reads input column xo·Stride + off, and the range [lo, hi) of output columns whose
+// reads input column xo·SW + off, and the range [lo, hi) of output columns whose
 // input column lies in [0, W) rather than in the padding. Im2col and Col2im treat a
 // row as three runs (padding, inside, padding) instead of testing every element.
 func (s ConvShape) inside(kj, ow int) (off, lo, hi int) {
-	off = kj - s.Pad
+	off = kj - s.PW
 	if off < 0 {
-		lo = min((-off+s.Stride-1)/s.Stride, ow)
+		lo = min((-off+s.SW-1)/s.SW, ow)
 	}
 	if last := s.W - 1 - off; last >= 0 {
-		hi = min(last/s.Stride+1, ow)
+		hi = min(last/s.SW+1, ow)
 	}
 	return off, lo, max(hi, lo)
 }
@@ -103,11 +113,11 @@ func (s ConvShape) inside(kj, ow int) (off, lo, hi int) {
 // Col2im is the adjoint of Im2col: it ACCUMULATES the im2col matrix cols into image
 // n of dst (the rest of dst is untouched), dropping entries that fall in the padding:
 //
-//	// cols: (C·K·K, OH·OW); dst: (N, C, H, W)
+//	// cols: (C·KH·KW, OH·OW); dst: (N, C, H, W)
 //	for c, ki, kj, oh, ow:
-//		ih, iw := oh·Stride − Pad + ki, ow·Stride − Pad + kj
+//		ih, iw := oh·SH − PH + ki, ow·SW − PW + kj
 //		if 0 ≤ ih < H && 0 ≤ iw < W {
-//			dst[n, c, ih, iw] += cols[((c·K+ki)·K+kj)·OH·OW + oh·OW + ow]
+//			dst[n, c, ih, iw] += cols[((c·KH+ki)·KW+kj)·OH·OW + oh·OW + ow]
 //		}
 func Col2im[T Float](dst, cols []T, s ConvShape, n int) {
 	s.Check()
@@ -119,19 +129,19 @@ func Col2im[T Float](dst, cols []T, s ConvShape, n int) {
 	r := 0
 	for c := 0; c < s.C; c++ {
 		plane := img[c*s.H*s.W : (c+1)*s.H*s.W]
-		for ki := 0; ki < s.K; ki++ {
-			for kj := 0; kj < s.K; kj++ {
+		for ki := 0; ki < s.KH; ki++ {
+			for kj := 0; kj < s.KW; kj++ {
 				row := cols[r*oh*ow : (r+1)*oh*ow]
 				r++
 				off, lo, hi := s.inside(kj, ow)
 				for y := 0; y < oh; y++ {
-					ih := y*s.Stride - s.Pad + ki
+					ih := y*s.SH - s.PH + ki
 					if ih < 0 || ih >= s.H {
 						continue
 					}
 					out := plane[ih*s.W : (ih+1)*s.W]
 					in := row[y*ow : (y+1)*ow]
-					if s.Stride == 1 {
+					if s.SW == 1 {
 						out := out[lo+off : hi+off]
 						for i, v := range in[lo:hi] {
 							out[i] += v
@@ -139,7 +149,7 @@ func Col2im[T Float](dst, cols []T, s ConvShape, n int) {
 						continue
 					}
 					for xo := lo; xo < hi; xo++ {
-						out[xo*s.Stride+off] += in[xo]
+						out[xo*s.SW+off] += in[xo]
 					}
 				}
 			}
@@ -150,11 +160,11 @@ func Col2im[T Float](dst, cols []T, s ConvShape, n int) {
 // Conv2d computes the convolution (cross-correlation, as in PyTorch) of x with w plus
 // bias, which may be nil:
 //
-//	// dst: (N, F, OH, OW); x: (N, C, H, W); w: (F, C, K, K); bias: (F)
-//	dst[n, f, oh, ow] = bias[f] + Σ_{c, ki, kj} w[f, c, ki, kj] · x[n, c, oh·Stride−Pad+ki, ow·Stride−Pad+kj]
+//	// dst: (N, F, OH, OW); x: (N, C, H, W); w: (F, C, KH, KW); bias: (F)
+//	dst[n, f, oh, ow] = bias[f] + Σ_{c, ki, kj} w[f, c, ki, kj] · x[n, c, oh·SH−PH+ki, ow·SW−PW+kj]
 //
 // with x zero outside H×W. Per image it runs Im2col, then
-// Gemm: dst[n] (F, OH·OW) = w (F, C·K·K) · cols (C·K·K, OH·OW).
+// Gemm: dst[n] (F, OH·OW) = w (F, C·KH·KW) · cols (C·KH·KW, OH·OW).
 func Conv2d[T Float](dst, x, w, bias []T, s ConvShape) {
 	s.Check()
 	oh, ow := s.OutH(), s.OutW()
@@ -183,11 +193,11 @@ func Conv2d[T Float](dst, x, w, bias []T, s ConvShape) {
 
 // Conv2dBackwardData computes dx = ∂L/∂x of Conv2d given dy = ∂L/∂y:
 //
-//	// dx: (N, C, H, W); dy: (N, F, OH, OW); w: (F, C, K, K)
-//	dx[n, c, ih, iw] = Σ_{f, oh, ow, ki, kj : oh·Stride−Pad+ki = ih, ow·Stride−Pad+kj = iw}
+//	// dx: (N, C, H, W); dy: (N, F, OH, OW); w: (F, C, KH, KW)
+//	dx[n, c, ih, iw] = Σ_{f, oh, ow, ki, kj : oh·SH−PH+ki = ih, ow·SW−PW+kj = iw}
 //	                   w[f, c, ki, kj] · dy[n, f, oh, ow]
 //
-// Per image: dcols (C·K·K, OH·OW) = wᵀ · dy[n] by Gemm, then Col2im into a zeroed dx.
+// Per image: dcols (C·KH·KW, OH·OW) = wᵀ · dy[n] by Gemm, then Col2im into a zeroed dx.
 func Conv2dBackwardData[T Float](dx, dy, w []T, s ConvShape) {
 	s.Check()
 	oh, ow := s.OutH(), s.OutW()
@@ -206,11 +216,11 @@ func Conv2dBackwardData[T Float](dx, dy, w []T, s ConvShape) {
 // Conv2dBackwardFilter computes dw = ∂L/∂w and dbias = ∂L/∂bias of Conv2d given
 // dy = ∂L/∂y; dbias may be nil:
 //
-//	// dw: (F, C, K, K); dbias: (F); dy: (N, F, OH, OW); x: (N, C, H, W)
-//	dw[f, c, ki, kj] = Σ_{n, oh, ow} dy[n, f, oh, ow] · x[n, c, oh·Stride−Pad+ki, ow·Stride−Pad+kj]
+//	// dw: (F, C, KH, KW); dbias: (F); dy: (N, F, OH, OW); x: (N, C, H, W)
+//	dw[f, c, ki, kj] = Σ_{n, oh, ow} dy[n, f, oh, ow] · x[n, c, oh·SH−PH+ki, ow·SW−PW+kj]
 //	dbias[f]         = Σ_{n, oh, ow} dy[n, f, oh, ow]
 //
-// Per image: dw (F, C·K·K) += dy[n] (F, OH·OW) · colsᵀ (OH·OW, C·K·K) by Gemm. The images
+// Per image: dw (F, C·KH·KW) += dy[n] (F, OH·OW) · colsᵀ (OH·OW, C·KH·KW) by Gemm. The images
 // are split over the workers of forEach, so dw is summed in an order fixed by GOMAXPROCS.
 func Conv2dBackwardFilter[T Float](dw, dbias, dy, x []T, s ConvShape) {
 	s.Check()

@@ -14,19 +14,19 @@ import (
 	"testing"
 )
 
-var benchConv = ConvShape{N: 4, C: 32, H: 64, W: 64, F: 64, K: 3, Stride: 2, Pad: 1}
+var benchConv = ConvShape{N: 4, C: 32, H: 64, W: 64, F: 64, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}
 
 // benchConvData returns x, w, bias and dy for benchConv.
 func benchConvData() (x, w, bias, dy []float32) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	s := benchConv
-	return asFloat32(randn(rng, s.N*s.C*s.H*s.W)), asFloat32(randn(rng, s.F*s.C*s.K*s.K)),
+	return asFloat32(randn(rng, s.N*s.C*s.H*s.W)), asFloat32(randn(rng, s.F*s.C*s.KH*s.KW)),
 		asFloat32(randn(rng, s.F)), asFloat32(randn(rng, s.N*s.F*s.OutH()*s.OutW()))
 }
 
 func reportConvFlops(b *testing.B) {
 	s := benchConv
-	flops := 2 * float64(s.N*s.F*s.OutH()*s.OutW()*s.C*s.K*s.K)
+	flops := 2 * float64(s.N*s.F*s.OutH()*s.OutW()*s.C*s.KH*s.KW)
 	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
 

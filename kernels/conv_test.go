@@ -21,13 +21,13 @@ func directConv(x, w, bias []float64, s ConvShape) []float64 {
 						sum = bias[f]
 					}
 					for c := 0; c < s.C; c++ {
-						for ki := 0; ki < s.K; ki++ {
-							for kj := 0; kj < s.K; kj++ {
-								ih, iw := i*s.Stride-s.Pad+ki, j*s.Stride-s.Pad+kj
+						for ki := 0; ki < s.KH; ki++ {
+							for kj := 0; kj < s.KW; kj++ {
+								ih, iw := i*s.SH-s.PH+ki, j*s.SW-s.PW+kj
 								if ih < 0 || ih >= s.H || iw < 0 || iw >= s.W {
 									continue
 								}
-								sum += w[((f*s.C+c)*s.K+ki)*s.K+kj] * x[((n*s.C+c)*s.H+ih)*s.W+iw]
+								sum += w[((f*s.C+c)*s.KH+ki)*s.KW+kj] * x[((n*s.C+c)*s.H+ih)*s.W+iw]
 							}
 						}
 					}
@@ -41,18 +41,23 @@ func directConv(x, w, bias []float64, s ConvShape) []float64 {
 
 // convShapes cover stride 1/2, pad 0/1/2, K 1/3/4, H ≠ W, N > 1 and an output size
 // that does not divide evenly, a padding wider than the kernel (whole output columns
-// in the padding), and batches that split unevenly over two workers.
+// in the padding), batches that split unevenly over two workers, and rectangular
+// kernels, strides and paddings (1-D convolutions along rows among them).
 var convShapes = []ConvShape{
-	{N: 3, C: 2, H: 5, W: 4, F: 2, K: 2, Stride: 3, Pad: 3},
-	{N: 5, C: 1, H: 3, W: 3, F: 2, K: 1, Stride: 1, Pad: 2},
-	{N: 1, C: 1, H: 4, W: 4, F: 1, K: 3, Stride: 1, Pad: 0},
-	{N: 2, C: 3, H: 7, W: 5, F: 4, K: 3, Stride: 1, Pad: 1},
-	{N: 2, C: 3, H: 8, W: 6, F: 2, K: 3, Stride: 2, Pad: 1},
-	{N: 3, C: 2, H: 5, W: 9, F: 3, K: 1, Stride: 1, Pad: 0},
-	{N: 1, C: 2, H: 6, W: 7, F: 3, K: 4, Stride: 2, Pad: 2},
-	{N: 2, C: 4, H: 9, W: 6, F: 5, K: 4, Stride: 1, Pad: 1},
-	{N: 2, C: 2, H: 3, W: 2, F: 2, K: 3, Stride: 2, Pad: 2},
-	{N: 1, C: 3, H: 10, W: 11, F: 2, K: 3, Stride: 2, Pad: 0},
+	{N: 3, C: 2, H: 5, W: 4, F: 2, KH: 2, KW: 2, SH: 3, SW: 3, PH: 3, PW: 3},
+	{N: 5, C: 1, H: 3, W: 3, F: 2, KH: 1, KW: 1, SH: 1, SW: 1, PH: 2, PW: 2},
+	{N: 1, C: 1, H: 4, W: 4, F: 1, KH: 3, KW: 3, SH: 1, SW: 1, PH: 0, PW: 0},
+	{N: 2, C: 3, H: 7, W: 5, F: 4, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1},
+	{N: 2, C: 3, H: 8, W: 6, F: 2, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1},
+	{N: 3, C: 2, H: 5, W: 9, F: 3, KH: 1, KW: 1, SH: 1, SW: 1, PH: 0, PW: 0},
+	{N: 1, C: 2, H: 6, W: 7, F: 3, KH: 4, KW: 4, SH: 2, SW: 2, PH: 2, PW: 2},
+	{N: 2, C: 4, H: 9, W: 6, F: 5, KH: 4, KW: 4, SH: 1, SW: 1, PH: 1, PW: 1},
+	{N: 2, C: 2, H: 3, W: 2, F: 2, KH: 3, KW: 3, SH: 2, SW: 2, PH: 2, PW: 2},
+	{N: 1, C: 3, H: 10, W: 11, F: 2, KH: 3, KW: 3, SH: 2, SW: 2, PH: 0, PW: 0},
+	// 1-D along rows (conv1d on images of height 1) and other rectangles.
+	{N: 3, C: 2, H: 1, W: 9, F: 3, KH: 1, KW: 3, SH: 1, SW: 1, PH: 0, PW: 1},
+	{N: 2, C: 3, H: 1, W: 8, F: 2, KH: 1, KW: 3, SH: 1, SW: 2, PH: 0, PW: 1},
+	{N: 2, C: 2, H: 5, W: 7, F: 3, KH: 2, KW: 3, SH: 2, SW: 1, PH: 1, PW: 0},
 }
 
 func TestConvShapeOut(t *testing.T) {
@@ -60,10 +65,10 @@ func TestConvShapeOut(t *testing.T) {
 		s      ConvShape
 		oh, ow int
 	}{
-		{ConvShape{N: 4, C: 32, H: 64, W: 64, F: 64, K: 3, Stride: 2, Pad: 1}, 32, 32},
-		{ConvShape{N: 1, C: 1, H: 7, W: 5, F: 1, K: 3, Stride: 1, Pad: 1}, 7, 5},
-		{ConvShape{N: 1, C: 1, H: 10, W: 11, F: 1, K: 3, Stride: 2, Pad: 0}, 4, 5},
-		{ConvShape{N: 1, C: 1, H: 1, W: 1, F: 1, K: 4, Stride: 3, Pad: 2}, 1, 1},
+		{ConvShape{N: 4, C: 32, H: 64, W: 64, F: 64, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}, 32, 32},
+		{ConvShape{N: 1, C: 1, H: 7, W: 5, F: 1, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}, 7, 5},
+		{ConvShape{N: 1, C: 1, H: 10, W: 11, F: 1, KH: 3, KW: 3, SH: 2, SW: 2, PH: 0, PW: 0}, 4, 5},
+		{ConvShape{N: 1, C: 1, H: 1, W: 1, F: 1, KH: 4, KW: 4, SH: 3, SW: 3, PH: 2, PW: 2}, 1, 1},
 	} {
 		tc.s.Check()
 		if tc.s.OutH() != tc.oh || tc.s.OutW() != tc.ow {
@@ -73,15 +78,15 @@ func TestConvShapeOut(t *testing.T) {
 }
 
 func TestConvShapeCheckPanics(t *testing.T) {
-	ok := ConvShape{N: 1, C: 1, H: 4, W: 4, F: 1, K: 3, Stride: 1, Pad: 0}
+	ok := ConvShape{N: 1, C: 1, H: 4, W: 4, F: 1, KH: 3, KW: 3, SH: 1, SW: 1, PH: 0, PW: 0}
 	for _, tc := range []struct {
 		edit func(*ConvShape)
 		want string
 	}{
 		{func(s *ConvShape) { s.C = 0 }, "must be ≥ 1"},
-		{func(s *ConvShape) { s.Stride = 0 }, "Stride"},
-		{func(s *ConvShape) { s.Pad = -1 }, "Pad"},
-		{func(s *ConvShape) { s.K = 5 }, "larger than padded input"},
+		{func(s *ConvShape) { s.SW = 0 }, "strides"},
+		{func(s *ConvShape) { s.PH = -1 }, "paddings"},
+		{func(s *ConvShape) { s.KH = 5 }, "larger than padded input"},
 		{func(s *ConvShape) { s.W = 2 }, "larger than padded input"},
 	} {
 		s := ok
@@ -96,7 +101,7 @@ func TestConvShapeCheckPanics(t *testing.T) {
 func TestConv2dPanicsOnBadLength(t *testing.T) {
 	s := convShapes[1]
 	msg := panicMessage(func() {
-		Conv2d(make([]float64, 1), make([]float64, s.N*s.C*s.H*s.W), make([]float64, s.F*s.C*s.K*s.K), nil, s)
+		Conv2d(make([]float64, 1), make([]float64, s.N*s.C*s.H*s.W), make([]float64, s.F*s.C*s.KH*s.KW), nil, s)
 	})
 	if !strings.Contains(msg, "Conv2d") || !strings.Contains(msg, "len(dst) = 1") {
 		t.Fatalf("panic %q, want one naming Conv2d and len(dst)", msg)
@@ -106,7 +111,7 @@ func TestConv2dPanicsOnBadLength(t *testing.T) {
 func TestConv2dMatchesDirect(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, s := range convShapes {
-		x, w, b := randn(rng, s.N*s.C*s.H*s.W), randn(rng, s.F*s.C*s.K*s.K), randn(rng, s.F)
+		x, w, b := randn(rng, s.N*s.C*s.H*s.W), randn(rng, s.F*s.C*s.KH*s.KW), randn(rng, s.F)
 		for _, bias := range [][]float64{b, nil} {
 			dst := nanSlice(s.N * s.F * s.OutH() * s.OutW())
 			x0, w0 := append([]float64(nil), x...), append([]float64(nil), w...)
@@ -124,15 +129,16 @@ func TestConv2dMatchesDirect(t *testing.T) {
 func TestConv2dGradients(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	shapes := []ConvShape{
-		{N: 2, C: 2, H: 5, W: 4, F: 3, K: 3, Stride: 1, Pad: 1},
-		{N: 2, C: 2, H: 6, W: 5, F: 2, K: 3, Stride: 2, Pad: 1},
-		{N: 1, C: 3, H: 4, W: 5, F: 2, K: 4, Stride: 2, Pad: 2},
-		{N: 2, C: 2, H: 3, W: 4, F: 2, K: 1, Stride: 1, Pad: 0},
-		{N: 1, C: 2, H: 7, W: 6, F: 2, K: 3, Stride: 2, Pad: 0},
+		{N: 2, C: 2, H: 5, W: 4, F: 3, KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1},
+		{N: 2, C: 2, H: 6, W: 5, F: 2, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1},
+		{N: 1, C: 3, H: 4, W: 5, F: 2, KH: 4, KW: 4, SH: 2, SW: 2, PH: 2, PW: 2},
+		{N: 2, C: 2, H: 3, W: 4, F: 2, KH: 1, KW: 1, SH: 1, SW: 1, PH: 0, PW: 0},
+		{N: 1, C: 2, H: 7, W: 6, F: 2, KH: 3, KW: 3, SH: 2, SW: 2, PH: 0, PW: 0},
+		{N: 2, C: 2, H: 1, W: 8, F: 3, KH: 1, KW: 3, SH: 1, SW: 2, PH: 0, PW: 1},
 	}
 	for _, s := range shapes {
 		oh, ow := s.OutH(), s.OutW()
-		x, w, b := randn(rng, s.N*s.C*s.H*s.W), randn(rng, s.F*s.C*s.K*s.K), randn(rng, s.F)
+		x, w, b := randn(rng, s.N*s.C*s.H*s.W), randn(rng, s.F*s.C*s.KH*s.KW), randn(rng, s.F)
 		g := randn(rng, s.N*s.F*oh*ow)
 		y := make([]float64, len(g))
 		loss := func() float64 { Conv2d(y, x, w, b, s); return dot(g, y) }
@@ -160,7 +166,7 @@ func TestConv2dGradients(t *testing.T) {
 func TestCol2imIsAdjointOfIm2col(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, s := range convShapes {
-		rows := s.C * s.K * s.K * s.OutH() * s.OutW()
+		rows := s.C * s.KH * s.KW * s.OutH() * s.OutW()
 		x := randn(rng, s.N*s.C*s.H*s.W)
 		n := s.N - 1
 		cols := nanSlice(rows)
@@ -184,10 +190,10 @@ func TestCol2imIsAdjointOfIm2col(t *testing.T) {
 
 func TestConv2dFloat32MatchesFloat64(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	shapes := append([]ConvShape{{N: 2, C: 16, H: 12, W: 10, F: 8, K: 3, Stride: 2, Pad: 1}}, convShapes...)
+	shapes := append([]ConvShape{{N: 2, C: 16, H: 12, W: 10, F: 8, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}}, convShapes...)
 	for _, s := range shapes {
 		oh, ow := s.OutH(), s.OutW()
-		x, w, b := randn(rng, s.N*s.C*s.H*s.W), randn(rng, s.F*s.C*s.K*s.K), randn(rng, s.F)
+		x, w, b := randn(rng, s.N*s.C*s.H*s.W), randn(rng, s.F*s.C*s.KH*s.KW), randn(rng, s.F)
 		y64 := make([]float64, s.N*s.F*oh*ow)
 		Conv2d(y64, x, w, b, s)
 		y32 := make([]float32, len(y64))

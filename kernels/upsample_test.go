@@ -26,11 +26,11 @@ func TestUpsampleNearestValues(t *testing.T) {
 		8, 8, 9, 9, -2, -2,
 	}
 	dst := nanSlice(len(want))
-	UpsampleNearest(dst, x, 1, 2, 2, 3, 2)
+	UpsampleNearest(dst, x, 1, 2, 2, 3, 2, 2)
 	assertClose(t, "upsampled", dst, want, 0)
 
 	same := nanSlice(len(x))
-	UpsampleNearest(same, x, 1, 2, 2, 3, 1)
+	UpsampleNearest(same, x, 1, 2, 2, 3, 1, 1)
 	assertClose(t, "scale 1", same, x, 0)
 }
 
@@ -43,23 +43,25 @@ func TestUpsampleNearestBackwardValues(t *testing.T) {
 		13, 14, 15, 16,
 	}
 	dx := nanSlice(4)
-	UpsampleNearestBackward(dx, dy, 1, 1, 2, 2, 2)
+	UpsampleNearestBackward(dx, dy, 1, 1, 2, 2, 2, 2)
 	assertClose(t, "dx", dx, []float64{14, 22, 46, 54}, 0)
 }
 
 func TestUpsampleNearestGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, tc := range []struct{ n, c, h, w, scale int }{
-		{2, 3, 2, 3, 3},
-		{1, 2, 3, 1, 2},
-		{2, 1, 4, 5, 1},
+	for _, tc := range []struct{ n, c, h, w, sh, sw int }{
+		{2, 3, 2, 3, 3, 3},
+		{1, 2, 3, 1, 2, 2},
+		{2, 1, 4, 5, 1, 1},
+		{2, 3, 1, 4, 1, 2}, // along rows only (upsample1d)
+		{1, 2, 1, 1, 1, 5}, // a broadcast along a row
 	} {
 		x := randn(rng, tc.n*tc.c*tc.h*tc.w)
-		g := randn(rng, len(x)*tc.scale*tc.scale)
+		g := randn(rng, len(x)*tc.sh*tc.sw)
 		y := make([]float64, len(g))
-		loss := func() float64 { UpsampleNearest(y, x, tc.n, tc.c, tc.h, tc.w, tc.scale); return dot(g, y) }
+		loss := func() float64 { UpsampleNearest(y, x, tc.n, tc.c, tc.h, tc.w, tc.sh, tc.sw); return dot(g, y) }
 		dx := nanSlice(len(x))
-		UpsampleNearestBackward(dx, g, tc.n, tc.c, tc.h, tc.w, tc.scale)
+		UpsampleNearestBackward(dx, g, tc.n, tc.c, tc.h, tc.w, tc.sh, tc.sw)
 		assertClose(t, "dx", dx, numericGrad(x, loss), 1e-6)
 	}
 }
@@ -68,8 +70,8 @@ func TestUpsampleNearestFloat32(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	x := randn(rng, 2*3*4*5)
 	want := make([]float64, len(x)*4)
-	UpsampleNearest(want, x, 2, 3, 4, 5, 2)
+	UpsampleNearest(want, x, 2, 3, 4, 5, 2, 2)
 	got := make([]float32, len(want))
-	UpsampleNearest(got, asFloat32(x), 2, 3, 4, 5, 2)
+	UpsampleNearest(got, asFloat32(x), 2, 3, 4, 5, 2, 2)
 	assertClose(t, "float32", asFloat64(got), want, 1e-6)
 }

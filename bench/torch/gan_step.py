@@ -35,7 +35,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-IR_VERSION = 1  # sdk/ir/ir.go: Version; the host refuses other versions, so do we
+IR_VERSIONS = (1, 2)  # sdk/ir/ir.go: MinVersion..Version, the versions the host reads
 
 DEFAULT_EPS = 1e-5  # sdk/ir/builder.go DefaultEps; compile.go uses it when Attrs.Eps is 0
 
@@ -137,6 +137,16 @@ def op_upsample(x, p, a, st):
     return F.interpolate(x[0], scale_factor=a["Scale"], mode="nearest")
 
 
+def op_conv1d(x, p, a, st):
+    # ops.go conv1d: along the row of (C,1,L); weight (F,C,1,k); Stride, Padding along L.
+    return F.conv2d(x[0], p[0], p[1], stride=(1, a["Stride"]), padding=(0, a["Padding"]))
+
+
+def op_upsample1d(x, p, a, st):
+    # ops.go upsample1d: nearest neighbour along rows only, by the integer Scale.
+    return F.interpolate(x[0], scale_factor=(1, a["Scale"]), mode="nearest")
+
+
 def op_avg_pool(x, p, a, st):
     # ops.go avg_pool: non-overlapping Scale×Scale windows (Kernel = Scale = stride).
     return F.avg_pool2d(x[0], a["Scale"])
@@ -172,6 +182,7 @@ def op_attention(x, p, a, st):
 
 OPS = {
     "conv2d": op_conv2d,
+    "conv1d": op_conv1d,
     "linear": op_linear,
     "group_norm": op_group_norm,
     "instance_norm": op_instance_norm,
@@ -185,6 +196,7 @@ OPS = {
     "sigmoid": lambda x, p, a, st: torch.sigmoid(x[0]),
     "dropout": op_dropout,
     "upsample": op_upsample,
+    "upsample1d": op_upsample1d,
     "avg_pool": op_avg_pool,
     "concat": lambda x, p, a, st: torch.cat(x, dim=1),  # ops.go concat: channels, input order
     "add": lambda x, p, a, st: x[0] + x[1],
@@ -255,8 +267,8 @@ def load_model(path):
     """Reads the JSON of an ir.Model and checks what this script relies on."""
     with open(path, encoding="utf-8") as f:
         m = json.load(f)
-    if m.get("Version") != IR_VERSION:
-        raise ValueError(f"{path}: IR version {m.get('Version')}, want {IR_VERSION}")
+    if m.get("Version") not in IR_VERSIONS:
+        raise ValueError(f"{path}: IR version {m.get('Version')}, want one of {IR_VERSIONS}")
     disc_inputs = {v["Name"] for v in m["Discriminator"]["Inputs"]}
     if disc_inputs != {"source", "target"}:  # gan.go feeds exactly these two by name
         raise ValueError(f"{path}: discriminator inputs {sorted(disc_inputs)}, want source and target")

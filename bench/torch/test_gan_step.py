@@ -79,6 +79,10 @@ def tiny_model():
     q, k, v = (b.node(f"attn.{r}", "linear", [n], [16, 8], [b.weight(f"attn.{r}", [8, 8])]) for r in "qkv")
     a = b.node("attn", "attention", [q, k, v], [16, 8], Heads=2)
     t = b.node("attn.add", "add", [t, a], [16, 8])
+    r = b.node("row", "from_tokens", [t], [8, 1, 16], Height=1, Width=16)
+    r = b.node("c1d", "conv1d", [r], [8, 1, 8], [b.weight("c1d", [8, 8, 1, 3])], Kernel=3, Stride=2, Padding=1)
+    r = b.node("up1d", "upsample1d", [r], [8, 1, 16], Scale=2)
+    t = b.node("row.add", "add", [t, b.node("row.tok", "to_tokens", [r], [16, 8])], [16, 8])
     kc, vc = (b.node(f"cross.{r}", "linear", [concept], [1, 8], [b.weight(f"cross.{r}", [8, 6])]) for r in "kv")
     a = b.node("cross", "attention", [t, kc, vc], [16, 8], Heads=2)
     a = b.node("gelu", "gelu", [a], [16, 8])
@@ -93,7 +97,7 @@ def tiny_model():
     pair = d.node("pair", "concat", [d.input("source", 3, 8, 8), d.input("target", 3, 8, 8)], [6, 8, 8])
     d.g["Outputs"] = [d.node("logits", "conv2d", [pair], [1, 8, 8],
                              [d.param("logits.weight", [1, 6, 3, 3], "normal", std=0.02)], Kernel=3, Stride=1, Padding=1)]
-    return {"Version": gs.IR_VERSION, "Generator": b.g, "Discriminator": d.g}
+    return {"Version": gs.IR_VERSIONS[-1], "Generator": b.g, "Discriminator": d.g}
 
 
 class TestGanStep(unittest.TestCase):

@@ -112,6 +112,14 @@ func (b *Builder) Conv2d(name string, x Value, filters, kernel, stride, padding 
 		func(in []int) []int { return []int{filters, in[0], kernel, kernel} }, filters)
 }
 
+// Conv1d adds a 1-D convolution along the row of an image of height 1, (C, 1, L) →
+// (filters, 1, L'). Its weight is (filters, C, 1, kernel), its bias (filters) unless
+// NoBias.
+func (b *Builder) Conv1d(name string, x Value, filters, kernel, stride, padding int, opts ...NodeOption) Value {
+	return b.withWeights(name, OpConv1d, x, Attrs{Kernel: kernel, Stride: stride, Padding: padding}, opts,
+		func(in []int) []int { return []int{filters, in[0], 1, kernel} }, filters)
+}
+
 // Linear adds a linear layer over tokens (N, D) → (N, features). Its weight is
 // (features, D), its bias (features) unless NoBias.
 func (b *Builder) Linear(name string, x Value, features int, opts ...NodeOption) Value {
@@ -177,6 +185,11 @@ func (b *Builder) Dropout(name string, x Value, rate float64, opts ...NodeOption
 // Upsample adds a nearest-neighbour upsampling by scale.
 func (b *Builder) Upsample(name string, x Value, scale int, opts ...NodeOption) Value {
 	return b.plain(name, OpUpsample, []Value{x}, Attrs{Scale: scale}, opts)
+}
+
+// Upsample1d adds a nearest upsampling along rows by scale, (C, H, W) → (C, H, W·scale).
+func (b *Builder) Upsample1d(name string, x Value, scale int, opts ...NodeOption) Value {
+	return b.plain(name, OpUpsample1d, []Value{x}, Attrs{Scale: scale}, opts)
 }
 
 // AvgPool adds an average pooling over non-overlapping scale×scale windows.

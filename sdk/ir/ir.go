@@ -1,7 +1,12 @@
 package ir
 
-// Version is the version of the IR. The host refuses a Model of another version.
-const Version = 1
+// Version is the version of the IR that this package writes. The host reads every
+// version from MinVersion to Version: a version only adds ops (2 added conv1d and
+// upsample1d), so an older graph means the same under the newer rules.
+const Version = 2
+
+// MinVersion is the oldest IR version the host reads.
+const MinVersion = 1
 
 // Model is what an architecture plugin returns.
 type Model struct {
@@ -40,12 +45,12 @@ type Node struct {
 
 // Attrs are the op's attributes; each op reads the ones its documentation lists.
 type Attrs struct {
-	Kernel  int     // conv2d, avg_pool: kernel side
-	Stride  int     // conv2d: stride
-	Padding int     // conv2d: zero padding on each side
+	Kernel  int     // conv2d, conv1d, avg_pool: kernel side (conv1d: length)
+	Stride  int     // conv2d, conv1d: stride
+	Padding int     // conv2d: zero padding on each side; conv1d: at each end of the row
 	Groups  int     // group_norm: number of groups
 	Heads   int     // attention: number of heads
-	Scale   int     // upsample, avg_pool: factor
+	Scale   int     // upsample, upsample1d, avg_pool: factor
 	Slope   float64 // leaky_relu: negative slope
 	Eps     float64 // norms: added to the variance
 	Rate    float64 // dropout: probability of dropping
@@ -84,6 +89,7 @@ type Op string
 
 const (
 	OpConv2d       Op = "conv2d"
+	OpConv1d       Op = "conv1d"
 	OpLinear       Op = "linear"
 	OpGroupNorm    Op = "group_norm"
 	OpInstanceNorm Op = "instance_norm"
@@ -97,6 +103,7 @@ const (
 	OpSigmoid      Op = "sigmoid"
 	OpDropout      Op = "dropout"
 	OpUpsample     Op = "upsample"
+	OpUpsample1d   Op = "upsample1d"
 	OpAvgPool      Op = "avg_pool"
 	OpConcat       Op = "concat"
 	OpAdd          Op = "add"

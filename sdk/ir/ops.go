@@ -25,10 +25,10 @@ type opRule struct {
 
 // opOrder fixes the order of Ops, the README table and error messages.
 var opOrder = []Op{
-	OpConv2d, OpLinear,
+	OpConv2d, OpConv1d, OpLinear,
 	OpGroupNorm, OpInstanceNorm, OpBatchNorm, OpLayerNorm,
 	OpReLU, OpLeakyReLU, OpGELU, OpSiLU, OpTanh, OpSigmoid, OpDropout,
-	OpUpsample, OpAvgPool, OpConcat, OpAdd,
+	OpUpsample, OpUpsample1d, OpAvgPool, OpConcat, OpAdd,
 	OpToTokens, OpFromTokens, OpAttention,
 }
 
@@ -40,6 +40,15 @@ var rules = map[Op]opRule{
 	OpConv2d: {1, 1, []string{"weight", "bias"}, 1,
 		"(C,H,W) → (F,(H+2P−k)/S+1,(W+2P−k)/S+1); weight (F,C,k,k), bias (F) optional; Kernel=k, Stride=S, Padding=P (zeros)",
 		conv2dShape},
+	// conv1d: a 1-D convolution along the row of an image of height 1, so that 1-D
+	// networks (the weight generator's UNet over chunks) use the image ops (norms,
+	// concat, add, to_tokens) unchanged. Input (C, 1, L); weight (F, C, 1, k), optional
+	// bias (F); attrs Kernel = k, Stride ≥ 1, Padding ≥ 0 (zeros at each end of the
+	// row); out (F, 1, (L+2P−k)/S+1). In PyTorch: Conv2d with kernel (1, k), stride
+	// (1, S), padding (0, P), or Conv1d on the input squeezed to (C, L).
+	OpConv1d: {1, 1, []string{"weight", "bias"}, 1,
+		"(C,1,L) → (F,1,(L+2P−k)/S+1); weight (F,C,1,k), bias (F) optional; Kernel=k, Stride=S, Padding=P (zeros) along L",
+		conv1dShape},
 	// linear: input (N, D); weight (F, D), optional bias (F); out (N, F): y = x·Wᵀ + b
 	// on every token.
 	OpLinear: {1, 1, []string{"weight", "bias"}, 1,
@@ -76,6 +85,11 @@ var rules = map[Op]opRule{
 	OpDropout:   {1, 1, nil, 0, "x → x: zero with probability Rate in training, scale by 1/(1−Rate); 0 ≤ Rate < 1", dropoutShape},
 	// upsample: input (C, H, W); attr Scale ≥ 1; nearest neighbour; out (C, H·s, W·s).
 	OpUpsample: {1, 1, nil, 0, "(C,H,W) → (C,H·s,W·s); nearest; Scale=s", upsampleShape},
+	// upsample1d: input (C, H, W); attr Scale ≥ 1; nearest neighbour along rows only;
+	// out (C, H, W·s). On (C, 1, L) it upsamples a 1-D signal; on (C, 1, 1) it
+	// broadcasts a per-channel value along a row of s (a conditioning vector added to
+	// every position). In PyTorch: Upsample(scale_factor=(1, s)).
+	OpUpsample1d: {1, 1, nil, 0, "(C,H,W) → (C,H,W·s); nearest, along rows only; Scale=s", upsample1dShape},
 	// avg_pool: input (C, H, W) with H, W divisible by s; attrs Scale = s and Kernel = s
 	// (non-overlapping windows, stride = kernel); out (C, H/s, W/s).
 	OpAvgPool: {1, 1, nil, 0, "(C,H,W) → (C,H/s,W/s); Scale=s, Kernel=s, H and W divisible by s", avgPoolShape},
@@ -223,6 +237,37 @@ func conv2dShape(in, p [][]int, a Attrs) ([]int, error) {
 	return []int{f, h/a.Stride + 1, wd/a.Stride + 1}, nil
 }
 
+func conv1dShape(in, p [][]int, a Attrs) ([]int, error) {
+	x := in[0]
+	if err := rank(x, 3, "input (C,1,L)"); err != nil {
+		return nil, err
+	}
+	if x[1] != 1 {
+		return nil, fmt.Errorf("input %v must have height 1: (C,1,L)", x)
+	}
+	if a.Kernel < 1 || a.Stride < 1 || a.Padding < 0 {
+		return nil, fmt.Errorf("needs Kernel ≥ 1, Stride ≥ 1, Padding ≥ 0, got %d, %d, %d", a.Kernel, a.Stride, a.Padding)
+	}
+	w := p[0]
+	if err := rank(w, 4, "weight (F,C,1,k)"); err != nil {
+		return nil, err
+	}
+	f := w[0]
+	if err := wantShape(w, "weight", f, x[0], 1, a.Kernel); err != nil {
+		return nil, err
+	}
+	if len(p) > 1 {
+		if err := wantShape(p[1], "bias", f); err != nil {
+			return nil, err
+		}
+	}
+	l := x[2] + 2*a.Padding - a.Kernel
+	if l < 0 {
+		return nil, fmt.Errorf("kernel %d is longer than the padded row %v", a.Kernel, x)
+	}
+	return []int{f, 1, l/a.Stride + 1}, nil
+}
+
 func linearShape(in, p [][]int, _ Attrs) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 2, "input (N,D)"); err != nil {
@@ -313,6 +358,17 @@ func upsampleShape(in, _ [][]int, a Attrs) ([]int, error) {
 		return nil, fmt.Errorf("needs Scale ≥ 1, got %d", a.Scale)
 	}
 	return []int{x[0], x[1] * a.Scale, x[2] * a.Scale}, nil
+}
+
+func upsample1dShape(in, _ [][]int, a Attrs) ([]int, error) {
+	x := in[0]
+	if err := rank(x, 3, "input (C,H,W)"); err != nil {
+		return nil, err
+	}
+	if a.Scale < 1 {
+		return nil, fmt.Errorf("needs Scale ≥ 1, got %d", a.Scale)
+	}
+	return []int{x[0], x[1], x[2] * a.Scale}, nil
 }
 
 func avgPoolShape(in, _ [][]int, a Attrs) ([]int, error) {

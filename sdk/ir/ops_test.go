@@ -59,6 +59,14 @@ func TestShapeRules(t *testing.T) {
 		{OpAvgPool, S{img}, nil, Attrs{Scale: 4, Kernel: 4}, []int{4, 2, 2}, ""},
 		{OpAvgPool, S{img}, nil, Attrs{Scale: 3, Kernel: 3}, nil, "not divisible by Scale 3"},
 		{OpAvgPool, S{img}, nil, Attrs{Scale: 2, Kernel: 3}, nil, "Kernel = Scale"},
+		{OpConv1d, S{{4, 1, 9}}, S{{6, 4, 1, 3}, {6}}, Attrs{Kernel: 3, Stride: 2, Padding: 1}, []int{6, 1, 5}, ""},
+		{OpConv1d, S{{4, 1, 9}}, S{{6, 4, 1, 3}}, Attrs{Kernel: 3, Stride: 1, Padding: 1}, []int{6, 1, 9}, ""},
+		{OpConv1d, S{img}, S{{6, 4, 1, 3}}, Attrs{Kernel: 3, Stride: 1, Padding: 1}, nil, "must have height 1"},
+		{OpConv1d, S{{4, 1, 9}}, S{{6, 4, 3, 3}}, Attrs{Kernel: 3, Stride: 1, Padding: 1}, nil, "want [6 4 1 3]"},
+		{OpConv1d, S{{4, 1, 2}}, S{{6, 4, 1, 5}}, Attrs{Kernel: 5, Stride: 1, Padding: 1}, nil, "longer than the padded row"},
+		{OpUpsample1d, S{{4, 1, 9}}, nil, Attrs{Scale: 2}, []int{4, 1, 18}, ""},
+		{OpUpsample1d, S{{4, 1, 1}}, nil, Attrs{Scale: 16}, []int{4, 1, 16}, ""},
+		{OpUpsample1d, S{tok}, nil, Attrs{Scale: 2}, nil, "rank 3"},
 		{OpConcat, S{img, {2, 8, 8}, {1, 8, 8}}, nil, Attrs{}, []int{7, 8, 8}, ""},
 		{OpConcat, S{img, {2, 4, 8}}, nil, Attrs{}, nil, "H and W must agree"},
 		{OpConcat, S{img}, nil, Attrs{}, nil, "at least 2 inputs"},
@@ -100,8 +108,8 @@ func TestShapeRules(t *testing.T) {
 }
 
 func TestOpSetIsDocumented(t *testing.T) {
-	if len(Ops()) != 20 {
-		t.Fatalf("Ops() has %d ops, want the 20 constants of ir.go", len(Ops()))
+	if len(Ops()) != 22 {
+		t.Fatalf("Ops() has %d ops, want the 22 constants of ir.go", len(Ops()))
 	}
 	for _, op := range Ops() {
 		if !op.Known() || op.Doc() == "" {

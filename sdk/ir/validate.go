@@ -14,8 +14,8 @@ var tagPattern = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*$`)
 
 // Validate checks a Model: its Version, then both graphs.
 func (m Model) Validate() error {
-	if m.Version != Version {
-		return fmt.Errorf("ir: model has IR version %d, this build reads version %d", m.Version, Version)
+	if m.Version < MinVersion || m.Version > Version {
+		return fmt.Errorf("ir: model has IR version %d, this build reads versions %d to %d", m.Version, MinVersion, Version)
 	}
 	if err := m.Generator.Validate(); err != nil {
 		return err

@@ -117,7 +117,7 @@ func TestModelValidate(t *testing.T) {
 		has string
 	}{
 		{Model{Version: 0, Generator: g, Discriminator: g}, "IR version 0"},
-		{Model{Version: Version + 1, Generator: g, Discriminator: g}, "IR version 2"},
+		{Model{Version: Version + 1, Generator: g, Discriminator: g}, "IR version 3, this build reads versions 1 to 2"},
 		{Model{Version: Version, Generator: g, Discriminator: bad}, "graph discriminator: node c1"},
 		{Model{Version: Version, Generator: g}, `graph ""`},
 	}

@@ -133,6 +133,8 @@ func (m *Model) node(n ir.Node, in, par []*G.Node, o into, seed uint64) (*G.Node
 	switch n.Op {
 	case ir.OpConv2d:
 		return ops.Conv2d(in[0], par[0], par[1], a.Stride, a.Padding)
+	case ir.OpConv1d:
+		return ops.Conv1d(in[0], par[0], par[1], a.Stride, a.Padding)
 	case ir.OpLinear:
 		return ops.Linear(in[0], par[0], par[1])
 	case ir.OpGroupNorm:
@@ -165,7 +167,9 @@ func (m *Model) node(n ir.Node, in, par []*G.Node, o into, seed uint64) (*G.Node
 	case ir.OpSigmoid:
 		return G.Sigmoid(in[0])
 	case ir.OpUpsample:
-		return ops.UpsampleNearest(in[0], a.Scale)
+		return ops.UpsampleNearest(in[0], a.Scale, a.Scale)
+	case ir.OpUpsample1d:
+		return ops.UpsampleNearest(in[0], 1, a.Scale)
 	case ir.OpAvgPool:
 		return ops.AvgPool(in[0], a.Scale)
 	case ir.OpConcat:

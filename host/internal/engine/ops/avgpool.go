@@ -17,5 +17,5 @@ func AvgPool(x *G.Node, scale int) (*G.Node, error) {
 	if xs := x.Shape(); len(xs) != 4 || xs[2]%scale != 0 || xs[3]%scale != 0 {
 		return nil, fmt.Errorf("ops: avg_pool: x %v, need (N, C, H, W) with H and W multiples of scale %d", xs, scale)
 	}
-	return G.ApplyOp(newResizeOp(avgPool, scale, false), x)
+	return G.ApplyOp(newResizeOp(avgPool, scale, scale, false), x)
 }

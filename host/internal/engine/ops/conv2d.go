@@ -16,43 +16,65 @@ import (
 // kernels.Conv2dBackwardData (x), kernels.Conv2dBackwardFilter (w) and a sum of dy over
 // (N, OH, OW) (b).
 func Conv2d(x, w, b *G.Node, stride, pad int) (*G.Node, error) {
-	if stride <= 0 || pad < 0 {
-		return nil, fmt.Errorf("ops: conv2d: stride %d, pad %d: need stride > 0, pad ≥ 0", stride, pad)
+	if ws := w.Shape(); len(ws) != 4 || ws[2] != ws[3] {
+		return nil, fmt.Errorf("ops: conv2d: w %v: need (F, C, K, K)", ws)
 	}
-	xs, ws := x.Shape(), w.Shape()
-	if len(xs) != 4 || len(ws) != 4 || ws[2] != ws[3] || ws[1] != xs[1] {
-		return nil, fmt.Errorf("ops: conv2d: x %v, w %v: need x (N, C, H, W), w (F, C, K, K)", xs, ws)
-	}
-	if xs[2]+2*pad < ws[2] || xs[3]+2*pad < ws[2] {
-		return nil, fmt.Errorf("ops: conv2d: x %v with pad %d is smaller than kernel %d", xs, pad, ws[2])
-	}
-	if b == nil {
-		return G.ApplyOp(newConv2dOp(stride, pad, false), x, w)
-	}
-	if bs := b.Shape(); len(bs) != 1 || bs[0] != ws[0] {
-		return nil, fmt.Errorf("ops: conv2d: bias %v, want (%d)", bs, ws[0])
-	}
-	return G.ApplyOp(newConv2dOp(stride, pad, true), x, w, b)
+	return conv("conv2d", x, w, b, convGeom{stride, stride, pad, pad})
 }
 
-// convShape is the kernels.ConvShape of x (N, C, H, W) and w (F, C, K, K).
-func convShape(xs, ws tensor.Shape, stride, pad int) kernels.ConvShape {
-	return kernels.ConvShape{N: xs[0], C: xs[1], H: xs[2], W: xs[3], F: ws[0], K: ws[2], Stride: stride, Pad: pad}
+// Conv1d applies the 1-D convolution along the rows of x (N, C, 1, L) with w (F, C, 1, K)
+// plus the bias b (F), which may be nil, with the given stride and zero padding along
+// L: the result is (N, F, 1, (L + 2·pad − K)/stride + 1), as torch's conv1d on x
+// squeezed to (N, C, L). It runs the kernels of Conv2d with a 1×K kernel.
+func Conv1d(x, w, b *G.Node, stride, pad int) (*G.Node, error) {
+	if xs, ws := x.Shape(), w.Shape(); len(xs) != 4 || xs[2] != 1 || len(ws) != 4 || ws[2] != 1 {
+		return nil, fmt.Errorf("ops: conv1d: x %v, w %v: need x (N, C, 1, L), w (F, C, 1, K)", xs, ws)
+	}
+	return conv("conv1d", x, w, b, convGeom{1, stride, 0, pad})
+}
+
+// convGeom is a convolution's strides and zero paddings along H and W.
+type convGeom struct{ sh, sw, ph, pw int }
+
+// shape is the kernels.ConvShape of x (N, C, H, W) and w (F, C, KH, KW).
+func (g convGeom) shape(xs, ws tensor.Shape) kernels.ConvShape {
+	return kernels.ConvShape{N: xs[0], C: xs[1], H: xs[2], W: xs[3], F: ws[0], KH: ws[2], KW: ws[3],
+		SH: g.sh, SW: g.sw, PH: g.ph, PW: g.pw}
+}
+
+func conv(name string, x, w, b *G.Node, g convGeom) (*G.Node, error) {
+	if g.sh <= 0 || g.sw <= 0 || g.ph < 0 || g.pw < 0 {
+		return nil, fmt.Errorf("ops: %s: strides %d, %d and paddings %d, %d: need strides > 0, paddings ≥ 0", name, g.sh, g.sw, g.ph, g.pw)
+	}
+	xs, ws := x.Shape(), w.Shape()
+	if len(xs) != 4 || len(ws) != 4 || ws[1] != xs[1] {
+		return nil, fmt.Errorf("ops: %s: x %v, w %v: need x (N, C, H, W), w (F, C, KH, KW)", name, xs, ws)
+	}
+	if xs[2]+2*g.ph < ws[2] || xs[3]+2*g.pw < ws[3] {
+		return nil, fmt.Errorf("ops: %s: x %v with padding %d, %d is smaller than kernel %d×%d", name, xs, g.ph, g.pw, ws[2], ws[3])
+	}
+	if b == nil {
+		return G.ApplyOp(newConv2dOp(g, false), x, w)
+	}
+	if bs := b.Shape(); len(bs) != 1 || bs[0] != ws[0] {
+		return nil, fmt.Errorf("ops: %s: bias %v, want (%d)", name, bs, ws[0])
+	}
+	return G.ApplyOp(newConv2dOp(g, true), x, w, b)
 }
 
 // conv2dOp: (x, w[, b]) → y.
 type conv2dOp struct {
 	opBase
-	stride, pad int
-	bias        bool
+	geom convGeom
+	bias bool
 }
 
-func newConv2dOp(stride, pad int, bias bool) conv2dOp {
+func newConv2dOp(g convGeom, bias bool) conv2dOp {
 	in := []int{4, 4}
 	if bias {
 		in = append(in, 1)
 	}
-	return conv2dOp{newOpBase("conv2d", in, 4, stride, pad, bias), stride, pad, bias}
+	return conv2dOp{newOpBase("conv2d", in, 4, g.sh, g.sw, g.ph, g.pw, bias), g, bias}
 }
 
 func (op conv2dOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
@@ -64,7 +86,7 @@ func (op conv2dOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := convShape(xs, ws, op.stride, op.pad)
+	s := op.geom.shape(xs, ws)
 	return tensor.Shape{s.N, s.F, s.OutH(), s.OutW()}, nil
 }
 
@@ -73,7 +95,7 @@ func (op conv2dOp) Do(inputs ...G.Value) (G.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := convShape(in[0].Shape(), in[1].Shape(), op.stride, op.pad)
+	s := op.geom.shape(in[0].Shape(), in[1].Shape())
 	out := newDense(dt, s.N, s.F, s.OutH(), s.OutW())
 	var b *tensor.Dense
 	if op.bias {
@@ -106,11 +128,12 @@ func (op conv2dOp) DiffWRT(inputs int) []bool {
 func (op conv2dOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 	x, w := inputs[0], inputs[1]
 	xs := x.Shape()
-	dx, err := G.ApplyOp(newConv2dDataOp(xs[2], xs[3], op.stride, op.pad), grad, w)
+	dx, err := G.ApplyOp(newConv2dDataOp(xs[2], xs[3], op.geom), grad, w)
 	if err != nil {
 		return nil, fmt.Errorf("ops: conv2d gradient of x: %w", err)
 	}
-	dw, err := G.ApplyOp(newConv2dFilterOp(w.Shape()[2], op.stride, op.pad), grad, x)
+	ws := w.Shape()
+	dw, err := G.ApplyOp(newConv2dFilterOp(ws[2], ws[3], op.geom), grad, x)
 	if err != nil {
 		return nil, fmt.Errorf("ops: conv2d gradient of w: %w", err)
 	}
@@ -127,15 +150,16 @@ func (op conv2dOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error
 // conv2dDataOp: (dy, w) → dx (N, C, H, W), by kernels.Conv2dBackwardData.
 type conv2dDataOp struct {
 	opBase
-	h, w, stride, pad int
+	h, w int
+	geom convGeom
 }
 
-func newConv2dDataOp(h, w, stride, pad int) conv2dDataOp {
-	return conv2dDataOp{newOpBase("conv2d_dx", []int{4, 4}, 4, h, w, stride, pad), h, w, stride, pad}
+func newConv2dDataOp(h, w int, g convGeom) conv2dDataOp {
+	return conv2dDataOp{newOpBase("conv2d_dx", []int{4, 4}, 4, h, w, g.sh, g.sw, g.ph, g.pw), h, w, g}
 }
 
 func (op conv2dDataOp) shape(dys, ws tensor.Shape) kernels.ConvShape {
-	return kernels.ConvShape{N: dys[0], C: ws[1], H: op.h, W: op.w, F: ws[0], K: ws[2], Stride: op.stride, Pad: op.pad}
+	return op.geom.shape(tensor.Shape{dys[0], ws[1], op.h, op.w}, ws)
 }
 
 func (op conv2dDataOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
@@ -166,18 +190,19 @@ func (op conv2dDataOp) Do(inputs ...G.Value) (G.Value, error) {
 	return out, nil
 }
 
-// conv2dFilterOp: (dy, x) → dw (F, C, K, K), by kernels.Conv2dBackwardFilter.
+// conv2dFilterOp: (dy, x) → dw (F, C, KH, KW), by kernels.Conv2dBackwardFilter.
 type conv2dFilterOp struct {
 	opBase
-	k, stride, pad int
+	kh, kw int
+	geom   convGeom
 }
 
-func newConv2dFilterOp(k, stride, pad int) conv2dFilterOp {
-	return conv2dFilterOp{newOpBase("conv2d_dw", []int{4, 4}, 4, k, stride, pad), k, stride, pad}
+func newConv2dFilterOp(kh, kw int, g convGeom) conv2dFilterOp {
+	return conv2dFilterOp{newOpBase("conv2d_dw", []int{4, 4}, 4, kh, kw, g.sh, g.sw, g.ph, g.pw), kh, kw, g}
 }
 
 func (op conv2dFilterOp) shape(dys, xs tensor.Shape) kernels.ConvShape {
-	return kernels.ConvShape{N: xs[0], C: xs[1], H: xs[2], W: xs[3], F: dys[1], K: op.k, Stride: op.stride, Pad: op.pad}
+	return op.geom.shape(xs, tensor.Shape{dys[1], xs[1], op.kh, op.kw})
 }
 
 func (op conv2dFilterOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
@@ -190,7 +215,7 @@ func (op conv2dFilterOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) 
 		return nil, err
 	}
 	s := op.shape(dys, xs)
-	return tensor.Shape{s.F, s.C, s.K, s.K}, nil
+	return tensor.Shape{s.F, s.C, s.KH, s.KW}, nil
 }
 
 func (op conv2dFilterOp) Do(inputs ...G.Value) (G.Value, error) {
@@ -199,7 +224,7 @@ func (op conv2dFilterOp) Do(inputs ...G.Value) (G.Value, error) {
 		return nil, err
 	}
 	s := op.shape(in[0].Shape(), in[1].Shape())
-	out := newDense(dt, s.F, s.C, s.K, s.K)
+	out := newDense(dt, s.F, s.C, s.KH, s.KW)
 	if dt == tensor.Float32 {
 		kernels.Conv2dBackwardFilter(floats[float32](out), nil, floats[float32](in[0]), floats[float32](in[1]), s)
 	} else {

@@ -23,7 +23,7 @@ func convBuild(stride, pad int, bias bool) buildFunc {
 func TestConv2dForward(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	x, w, b := randDense(rng, 2, 3, 5, 6), randDense(rng, 4, 3, 3, 3), randDense(rng, 4)
-	s := kernels.ConvShape{N: 2, C: 3, H: 5, W: 6, F: 4, K: 3, Stride: 2, Pad: 1}
+	s := kernels.ConvShape{N: 2, C: 3, H: 5, W: 6, F: 4, KH: 3, KW: 3, SH: 2, SW: 2, PH: 1, PW: 1}
 	want := make([]float64, 2*4*s.OutH()*s.OutW())
 	kernels.Conv2d(want, x.Data().([]float64), w.Data().([]float64), b.Data().([]float64), s)
 	if got := forward(t, convBuild(2, 1, true), x, w, b); !reflect.DeepEqual(got, want) {
@@ -80,7 +80,7 @@ func chainBuild(g *G.ExprGraph, in []*G.Node) (*G.Node, error) {
 	if h, err = GroupNorm(h, in[3], in[4], 2, 1e-5); err != nil {
 		return nil, err
 	}
-	if h, err = UpsampleNearest(h, 2); err != nil {
+	if h, err = UpsampleNearest(h, 2, 2); err != nil {
 		return nil, err
 	}
 	if h, err = Conv2d(h, in[5], nil, 1, 1); err != nil {

@@ -27,6 +27,8 @@ func TestEveryIROpIsGradientChecked(t *testing.T) {
 	}{
 		ir.OpConv2d: {in(func(x []*G.Node) (*G.Node, error) { return Conv2d(x[0], x[1], x[2], 2, 1) }),
 			[][]int{{2, 3, 5, 4}, {4, 3, 3, 3}, {4}}},
+		ir.OpConv1d: {in(func(x []*G.Node) (*G.Node, error) { return Conv1d(x[0], x[1], x[2], 2, 1) }),
+			[][]int{{2, 3, 1, 7}, {4, 3, 1, 3}, {4}}},
 		ir.OpLinear: {in(func(x []*G.Node) (*G.Node, error) { return Linear(x[0], x[1], x[2]) }),
 			[][]int{{2, 3, 4}, {5, 4}, {5}}},
 		ir.OpGroupNorm: {in(func(x []*G.Node) (*G.Node, error) { return GroupNorm(x[0], x[1], x[2], 2, 1e-5) }),
@@ -50,8 +52,9 @@ func TestEveryIROpIsGradientChecked(t *testing.T) {
 		ir.OpDropout: {in(func(x []*G.Node) (*G.Node, error) {
 			return Dropout(x[0], "drop", NewDropoutState(&Mode{}, 0.5, 1))
 		}), [][]int{{2, 3, 4}}},
-		ir.OpUpsample: {in(func(x []*G.Node) (*G.Node, error) { return UpsampleNearest(x[0], 2) }), [][]int{{2, 3, 2, 3}}},
-		ir.OpAvgPool:  {in(func(x []*G.Node) (*G.Node, error) { return AvgPool(x[0], 2) }), [][]int{{2, 3, 4, 6}}},
+		ir.OpUpsample:   {in(func(x []*G.Node) (*G.Node, error) { return UpsampleNearest(x[0], 2, 2) }), [][]int{{2, 3, 2, 3}}},
+		ir.OpUpsample1d: {in(func(x []*G.Node) (*G.Node, error) { return UpsampleNearest(x[0], 1, 3) }), [][]int{{2, 3, 1, 2}}},
+		ir.OpAvgPool:    {in(func(x []*G.Node) (*G.Node, error) { return AvgPool(x[0], 2) }), [][]int{{2, 3, 4, 6}}},
 		ir.OpConcat: {in(func(x []*G.Node) (*G.Node, error) { return G.Concat(1, x[0], x[1]) }),
 			[][]int{{2, 2, 3, 3}, {2, 3, 3, 3}}},
 		ir.OpAdd:        {in(func(x []*G.Node) (*G.Node, error) { return G.Add(x[0], x[1]) }), [][]int{{2, 3, 2, 2}, {2, 3, 2, 2}}},

@@ -9,9 +9,10 @@ import (
 	"dnw/kernels"
 )
 
-// The two resize ops of the IR, nearest upsampling and average pooling, change H and W
-// of (N, C, H, W) by an integer factor; each one's backward pass changes them the
-// other way, so one op type serves both, in both directions.
+// The resize ops of the IR, nearest upsampling (upsample, upsample1d) and average
+// pooling, change H and W of (N, C, H, W) by integer factors (upsampling's may differ
+// between rows and columns); each one's backward pass changes them the other way, so
+// one op type serves both, in both directions.
 const (
 	upsampleNearest = "upsample_nearest"
 	avgPool         = "avg_pool"
@@ -22,16 +23,16 @@ const (
 type resizeOp struct {
 	opBase
 	kind     string
-	scale    int
+	sh, sw   int // factors along H and W; equal for avgPool
 	backward bool
 }
 
-func newResizeOp(kind string, scale int, backward bool) resizeOp {
+func newResizeOp(kind string, sh, sw int, backward bool) resizeOp {
 	name := kind
 	if backward {
 		name += "_dx"
 	}
-	return resizeOp{newOpBase(name, []int{4}, 4, scale), kind, scale, backward}
+	return resizeOp{newOpBase(name, []int{4}, 4, sh, sw), kind, sh, sw, backward}
 }
 
 // shrinks reports whether the op divides H and W by scale: average pooling forward,
@@ -41,12 +42,12 @@ func (op resizeOp) shrinks() bool { return (op.kind == avgPool) != op.backward }
 // outShape is the output shape for input shape s.
 func (op resizeOp) outShape(s tensor.Shape) (tensor.Shape, error) {
 	if !op.shrinks() {
-		return tensor.Shape{s[0], s[1], s[2] * op.scale, s[3] * op.scale}, nil
+		return tensor.Shape{s[0], s[1], s[2] * op.sh, s[3] * op.sw}, nil
 	}
-	if s[2]%op.scale != 0 || s[3]%op.scale != 0 {
-		return nil, fmt.Errorf("ops: %s: input %v is not a multiple of scale %d", op.name, s, op.scale)
+	if s[2]%op.sh != 0 || s[3]%op.sw != 0 {
+		return nil, fmt.Errorf("ops: %s: input %v is not a multiple of the scales %d×%d", op.name, s, op.sh, op.sw)
 	}
-	return tensor.Shape{s[0], s[1], s[2] / op.scale, s[3] / op.scale}, nil
+	return tensor.Shape{s[0], s[1], s[2] / op.sh, s[3] / op.sw}, nil
 }
 
 func (op resizeOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
@@ -85,13 +86,13 @@ func resizeDo[T kernels.Float](op resizeOp, out, in *tensor.Dense) {
 	dst, src := floats[T](out), floats[T](in)
 	switch {
 	case op.kind == upsampleNearest && !op.backward:
-		kernels.UpsampleNearest(dst, src, s[0], s[1], s[2], s[3], op.scale)
+		kernels.UpsampleNearest(dst, src, s[0], s[1], s[2], s[3], op.sh, op.sw)
 	case op.kind == upsampleNearest:
-		kernels.UpsampleNearestBackward(dst, src, s[0], s[1], s[2], s[3], op.scale)
+		kernels.UpsampleNearestBackward(dst, src, s[0], s[1], s[2], s[3], op.sh, op.sw)
 	case !op.backward:
-		kernels.AvgPool(dst, src, s[0], s[1], s[2], s[3], op.scale)
+		kernels.AvgPool(dst, src, s[0], s[1], s[2], s[3], op.sh)
 	default:
-		kernels.AvgPoolBackward(dst, src, s[0], s[1], s[2], s[3], op.scale)
+		kernels.AvgPoolBackward(dst, src, s[0], s[1], s[2], s[3], op.sh)
 	}
 }
 
@@ -101,7 +102,7 @@ func (op resizeOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error
 	if op.backward {
 		return nil, fmt.Errorf("ops: %s: second derivative not implemented", op.name)
 	}
-	dx, err := G.ApplyOp(newResizeOp(op.kind, op.scale, true), grad)
+	dx, err := G.ApplyOp(newResizeOp(op.kind, op.sh, op.sw, true), grad)
 	if err != nil {
 		return nil, fmt.Errorf("ops: %s gradient: %w", op.kind, err)
 	}

@@ -23,8 +23,9 @@ var resizeCases = []struct {
 	seed  int64
 }{
 	{"upsample_nearest", func(scale int) buildFunc {
-		return func(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return UpsampleNearest(in[0], scale) }
-	}, kernels.UpsampleNearest[float64], kernels.UpsampleNearest[float32],
+		return func(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return UpsampleNearest(in[0], scale, scale) }
+	}, func(dst, x []float64, n, c, h, w, s int) { kernels.UpsampleNearest(dst, x, n, c, h, w, s, s) },
+		func(dst, x []float32, n, c, h, w, s int) { kernels.UpsampleNearest(dst, x, n, c, h, w, s, s) },
 		[]int{2, 3, 2, 3}, []int{2, 3, 4, 6}, [][]int{{2, 2, 3, 2}, {2, 1, 2, 2}}, 11},
 	{"avg_pool", func(scale int) buildFunc {
 		return func(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return AvgPool(in[0], scale) }
@@ -50,6 +51,19 @@ func TestResizeForward(t *testing.T) {
 	}
 }
 
+// TestUpsampleAlongRowsGrad checks upsample1d's form (rows only) and the broadcast of
+// a 1×1 image along a row, which the weight generator's conditioning uses.
+func TestUpsampleAlongRowsGrad(t *testing.T) {
+	rng := rand.New(rand.NewSource(31))
+	for _, tc := range []struct {
+		x  []int
+		sw int
+	}{{[]int{2, 3, 1, 4}, 2}, {[]int{2, 3, 1, 1}, 5}} {
+		build := func(g *G.ExprGraph, in []*G.Node) (*G.Node, error) { return UpsampleNearest(in[0], 1, tc.sw) }
+		checkGrad(t, build, 1e-6, randDense(rng, tc.x...))
+	}
+}
+
 func TestResizeGrad(t *testing.T) {
 	for _, c := range resizeCases {
 		rng := rand.New(rand.NewSource(c.seed + 1))
@@ -68,11 +82,11 @@ func TestResizeRepeat(t *testing.T) {
 func TestUpsampleNearestErrors(t *testing.T) {
 	g := G.NewGraph()
 	x := G.NewTensor(g, tensor.Float32, 3, G.WithShape(3, 4, 4), G.WithName("x"))
-	if _, err := UpsampleNearest(x, 2); err == nil {
+	if _, err := UpsampleNearest(x, 2, 2); err == nil {
 		t.Error("3-D x: no error")
 	}
 	x4 := G.NewTensor(g, tensor.Float32, 4, G.WithShape(1, 3, 4, 4), G.WithName("x4"))
-	if _, err := UpsampleNearest(x4, 0); err == nil {
+	if _, err := UpsampleNearest(x4, 0, 1); err == nil {
 		t.Error("scale 0: no error")
 	}
 }
