@@ -44,3 +44,23 @@ func TestAdamFirstStepIsLR(t *testing.T) {
 		}
 	}
 }
+
+// TestAdamWDecaysBeforeTheUpdate checks torch.optim.AdamW's order: p·(1 − lr·wd),
+// then the Adam step, and that wd = 0 is Adam.
+func TestAdamWDecaysBeforeTheUpdate(t *testing.T) {
+	const lr, wd = 0.1, 0.5
+	g := []float64{0.5, -1}
+	p, m, v := []float64{1, -2}, make([]float64, 2), make([]float64, 2)
+	AdamW(p, m, v, g, 1, lr, 0.9, 0.999, 1e-8, wd)
+	for i, want := range []float64{1*(1-lr*wd) - lr, -2*(1-lr*wd) + lr} { // first Adam step: ∓lr
+		if math.Abs(p[i]-want) > 1e-6 {
+			t.Errorf("p[%d] = %v, want %v", i, p[i], want)
+		}
+	}
+	a, b := []float64{1, -2}, []float64{1, -2}
+	Adam(a, make([]float64, 2), make([]float64, 2), g, 1, lr, 0.9, 0.999, 1e-8)
+	AdamW(b, make([]float64, 2), make([]float64, 2), g, 1, lr, 0.9, 0.999, 1e-8, 0)
+	if a[0] != b[0] || a[1] != b[1] {
+		t.Errorf("AdamW with wd 0 = %v, Adam = %v", b, a)
+	}
+}

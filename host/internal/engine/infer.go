@@ -2,7 +2,9 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -10,20 +12,21 @@ import (
 	"dnw/sdk/ir"
 )
 
-// Generator runs a generator forward for inference: a forward-only graph of the same
-// IR graph in evaluation mode (no dropout; batch_norm with running statistics) that
-// reads the weight tensors and running statistics of a model being trained, so it
-// always sees the latest weights without copying them, and never touches the
-// training graph's gradients.
-type Generator struct {
+// Inference runs a model forward: a forward-only graph of the same IR graph in
+// evaluation mode (no dropout; batch_norm with running statistics) that reads the
+// weight tensors and running statistics of a model being trained, so it always sees
+// the latest weights without copying them, and never touches the training graph's
+// gradients.
+type Inference struct {
 	model  *Model
 	vm     G.VM
-	source *tensor.Dense
+	inputs map[string]*tensor.Dense
 }
 
-// NewGenerator compiles g (the IR graph trained is compiled from, with its LoRA
-// placement, if any) for batches of batch samples over trained's tensors.
-func NewGenerator(g ir.Graph, batch int, trained *Model) (*Generator, error) {
+// NewInference compiles g (the IR graph trained is compiled from, with its LoRA
+// placement, if any) for batches of batch samples over trained's tensors. The graph
+// must have one output.
+func NewInference(g ir.Graph, batch int, trained *Model) (*Inference, error) {
 	m, err := compile(g, batch, 0, into{placement: trained.placement, statsOf: trained})
 	if err != nil {
 		return nil, err
@@ -33,37 +36,84 @@ func NewGenerator(g ir.Graph, batch int, trained *Model) (*Generator, error) {
 		for name, n := range pair.mine {
 			t, ok := pair.theirs[name]
 			if !ok {
-				return nil, fmt.Errorf("engine: generator: the trained model has no tensor %s", name)
+				return nil, fmt.Errorf("engine: inference: the trained model has no tensor %s", name)
 			}
 			if err := G.Let(n, t.Value()); err != nil {
 				return nil, err
 			}
 		}
 	}
-	in, ok := m.Inputs["source"]
-	if !ok || len(m.Inputs) != 1 || len(m.Outputs) != 1 {
-		return nil, fmt.Errorf("engine: generator: want one input named source and one output, graph %s has %d inputs and %d outputs", g.Name, len(m.Inputs), len(m.Outputs))
+	if len(m.Outputs) != 1 {
+		return nil, fmt.Errorf("engine: inference: graph %s has %d outputs, want 1", g.Name, len(m.Outputs))
 	}
-	src := tensor.New(tensor.WithShape(in.Shape().Clone()...), tensor.Of(tensor.Float32))
-	if err := G.Let(in, src); err != nil {
+	f := &Inference{model: m, inputs: map[string]*tensor.Dense{}}
+	for name, in := range m.Inputs {
+		v := tensor.New(tensor.WithShape(in.Shape().Clone()...), tensor.Of(tensor.Float32))
+		if err := G.Let(in, v); err != nil {
+			return nil, err
+		}
+		f.inputs[name] = v
+	}
+	f.vm = G.NewTapeMachine(m.G)
+	return f, nil
+}
+
+// Run computes the output for a batch of every input (each (B, …), by input name) and
+// returns a copy of it.
+func (f *Inference) Run(inputs map[string][]float32) ([]float32, error) {
+	if err := copyInputs(f.inputs, inputs); err != nil {
+		return nil, fmt.Errorf("engine: inference: %w", err)
+	}
+	defer f.vm.Reset()
+	if err := f.vm.RunAll(); err != nil {
 		return nil, err
 	}
-	return &Generator{model: m, vm: G.NewTapeMachine(m.G), source: src}, nil
+	return slices.Clone(f.model.Outputs[0].Value().Data().([]float32)), nil
+}
+
+// Close releases the machine.
+func (f *Inference) Close() { f.vm.Close() }
+
+// copyInputs copies each input's values into its tensor; every input must be given, with
+// its size, and nothing else.
+func copyInputs(dst map[string]*tensor.Dense, src map[string][]float32) error {
+	for name := range src {
+		if _, ok := dst[name]; !ok {
+			return fmt.Errorf("the graph has no input %s (its inputs: %s)", name, strings.Join(slices.Sorted(maps.Keys(dst)), ", "))
+		}
+	}
+	for name, t := range dst {
+		v, ok := src[name]
+		d := t.Data().([]float32)
+		if !ok {
+			return fmt.Errorf("input %s is not given", name)
+		}
+		if len(v) != len(d) {
+			return fmt.Errorf("input %s has %d values, want %d (shape %v)", name, len(v), len(d), t.Shape())
+		}
+		copy(d, v)
+	}
+	return nil
+}
+
+// Generator runs an image-to-image generator forward: an Inference of a graph with
+// one input, named source.
+type Generator struct{ *Inference }
+
+// NewGenerator compiles g for batches of batch samples over trained's tensors.
+func NewGenerator(g ir.Graph, batch int, trained *Model) (*Generator, error) {
+	f, err := NewInference(g, batch, trained)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := f.inputs["source"]; !ok || len(f.inputs) != 1 {
+		f.Close()
+		return nil, fmt.Errorf("engine: generator: want one input named source, graph %s has %d inputs", g.Name, len(f.inputs))
+	}
+	return &Generator{f}, nil
 }
 
 // Run translates a batch of sources (B, C, H, W) and returns the outputs (a copy).
 func (g *Generator) Run(source []float32) ([]float32, error) {
-	dst := g.source.Data().([]float32)
-	if len(source) != len(dst) {
-		return nil, fmt.Errorf("engine: generator: %d source values, want %d (shape %v)", len(source), len(dst), g.source.Shape())
-	}
-	copy(dst, source)
-	defer g.vm.Reset()
-	if err := g.vm.RunAll(); err != nil {
-		return nil, err
-	}
-	return slices.Clone(g.model.Outputs[0].Value().Data().([]float32)), nil
+	return g.Inference.Run(map[string][]float32{"source": source})
 }
-
-// Close releases the machine.
-func (g *Generator) Close() { g.vm.Close() }

@@ -1,0 +1,171 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	"dnw/host/internal/safetensors"
+	"dnw/sdk/ir"
+)
+
+// Regression trains a model's one output toward given targets by mean squared error
+// over every element, with AdamW and an exponential moving average of the weights:
+// the weight generator's ε-prediction objective ‖ε − ε̂θ(…)‖², with the graph's
+// inputs (the noisy chunk, its timestep, its index, the prompt) fed per step.
+type Regression struct {
+	Model *Model
+	Opt   *Adam
+	EMA   *EMA // nil without averaging
+
+	loss   *G.Node
+	vm     G.VM
+	inputs map[string]*tensor.Dense
+	target *tensor.Dense
+}
+
+// NewRegression compiles g for batches of batch samples with parameters initialized
+// from seed. ema is the averaging decay (0 turns it off).
+func NewRegression(g ir.Graph, batch int, seed uint64, opt *Adam, ema float64) (*Regression, error) {
+	m, err := compile(g, batch, seed, into{})
+	if err != nil {
+		return nil, err
+	}
+	if len(m.Outputs) != 1 {
+		return nil, fmt.Errorf("engine: regression: graph %s has %d outputs, want 1", g.Name, len(m.Outputs))
+	}
+	out := m.Outputs[0]
+	target := G.NewTensor(m.G, tensor.Float32, out.Dims(), G.WithShape(out.Shape().Clone()...), G.WithName("target"))
+	r := &Regression{Model: m, Opt: opt, inputs: map[string]*tensor.Dense{},
+		target: tensor.New(tensor.WithShape(out.Shape().Clone()...), tensor.Of(tensor.Float32))}
+	r.loss = G.Must(G.Mean(G.Must(G.Square(G.Must(G.Sub(out, target))))))
+	grads, err := G.Grad(r.loss, m.Trainable...)
+	if err != nil {
+		return nil, fmt.Errorf("engine: regression gradients: %w", err)
+	}
+	for name, in := range m.Inputs {
+		v := tensor.New(tensor.WithShape(in.Shape().Clone()...), tensor.Of(tensor.Float32))
+		if err := G.Let(in, v); err != nil {
+			return nil, err
+		}
+		r.inputs[name] = v
+	}
+	if err := G.Let(target, r.target); err != nil {
+		return nil, err
+	}
+	if r.vm, err = newMachine(m.G, append(G.Nodes{r.loss}, grads...), m.Trainable); err != nil {
+		return nil, err
+	}
+	if ema > 0 {
+		r.EMA = NewEMA(m, ema)
+	}
+	return r, nil
+}
+
+// Step runs one optimizer step on a batch: inputs by name, each (B, …), and the
+// targets of the output. It returns the batch's loss before the update.
+func (r *Regression) Step(inputs map[string][]float32, target []float32) (float64, error) {
+	if err := copyInputs(r.inputs, inputs); err != nil {
+		return 0, fmt.Errorf("engine: regression: %w", err)
+	}
+	if err := copyInputs(map[string]*tensor.Dense{"target": r.target}, map[string][]float32{"target": target}); err != nil {
+		return 0, fmt.Errorf("engine: regression: %w", err)
+	}
+	defer r.vm.Reset()
+	if err := r.vm.RunAll(); err != nil {
+		return 0, err
+	}
+	loss := float64(r.loss.Value().Data().(float32))
+	if err := r.Opt.Step(r.Model.Trainable); err != nil {
+		return 0, err
+	}
+	if r.EMA != nil {
+		r.EMA.Update(r.Model)
+	}
+	return loss, nil
+}
+
+// Close releases the machine.
+func (r *Regression) Close() { r.vm.Close() }
+
+// RegressionState is everything a Regression needs to continue exactly.
+type RegressionState struct {
+	Model map[string]safetensors.Tensor
+	Adam  AdamState
+	EMA   map[string][]float32 // nil without averaging
+}
+
+// State returns a copy of the training state, for a checkpoint.
+func (r *Regression) State() RegressionState {
+	s := RegressionState{Model: r.Model.Tensors(), Adam: r.Opt.State()}
+	if r.EMA != nil {
+		s.EMA = map[string][]float32{}
+		for name, v := range r.EMA.shadow {
+			s.EMA[name] = slices.Clone(v)
+		}
+	}
+	return s
+}
+
+// Restore continues from s, a State of a Regression of the same graph and settings.
+func (r *Regression) Restore(s RegressionState) error {
+	if err := r.Model.Load(s.Model); err != nil {
+		return err
+	}
+	if err := r.Opt.Restore(r.Model.Trainable, s.Adam); err != nil {
+		return err
+	}
+	if r.EMA == nil {
+		return nil
+	}
+	for name, v := range r.EMA.shadow {
+		saved, ok := s.EMA[name]
+		if !ok || len(saved) != len(v) {
+			return fmt.Errorf("engine: regression state has no average of %s", name)
+		}
+		copy(v, saved)
+	}
+	return nil
+}
+
+// EMA is an exponential moving average of a model's trainable parameters, the
+// weights diffusion models are sampled with (Ho et al. 2020 average with decay
+// 0.9999; dnw's default is weightgen.ema): after each step, a = d·a + (1−d)·θ.
+type EMA struct {
+	Decay  float64
+	shadow map[string][]float32 // by parameter name
+}
+
+// NewEMA starts the average at the model's current parameters.
+func NewEMA(m *Model, decay float64) *EMA {
+	e := &EMA{Decay: decay, shadow: map[string][]float32{}}
+	for _, n := range m.Trainable {
+		e.shadow[n.Name()] = slices.Clone(values(n))
+	}
+	return e
+}
+
+// Update moves the average toward the model's parameters.
+func (e *EMA) Update(m *Model) {
+	d := float32(e.Decay)
+	for _, n := range m.Trainable {
+		a := e.shadow[n.Name()]
+		for i, v := range values(n) {
+			a[i] = d*a[i] + (1-d)*v
+		}
+	}
+}
+
+// Tensors are the model's tensors (Model.Tensors) with every trainable parameter
+// replaced by its average: what a checkpoint of the averaged model holds.
+func (e *EMA) Tensors(m *Model) map[string]safetensors.Tensor {
+	ts := m.Tensors()
+	for name, p := range m.Params {
+		if a, ok := e.shadow[p.Name()]; ok {
+			ts[name] = safetensors.Tensor{Shape: ts[name].Shape, Data: slices.Clone(a)}
+		}
+	}
+	return ts
+}
