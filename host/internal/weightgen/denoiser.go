@@ -1,0 +1,195 @@
+package weightgen
+
+import (
+	"fmt"
+
+	"dnw/sdk/ir"
+)
+
+// Block-index encodings of the chunk position n (weightgen.block_index).
+const (
+	IndexSinusoidal = "sinusoidal" // emb_n = MLP(SinEnc(n, d)), the paper's choice
+	IndexLearned    = "learned"    // emb_n = MLP(table[n]), a learned d-vector per chunk
+	IndexNone       = "none"       // no emb_n: the ablation without block-index encoding
+)
+
+// Names of the denoiser's graph inputs.
+const (
+	InputChunk = "chunk" // (1, 1, b): the noisy chunk w_n^t, a row of b weights
+	InputTime  = "t"     // (1, d): SinEnc(t, d)
+	InputIndex = "n"     // (1, d): SinEnc(n, d); (1, N): one-hot of n for IndexLearned
+	InputText  = "text"  // (1, D): the prompt embedding τ(T), zeros for the null prompt
+)
+
+// Spec sizes the denoiser ε̂θ(w_n^t, t, n, τ(T)).
+type Spec struct {
+	ChunkSize  int    // b, a multiple of 4 (two halvings)
+	Widths     [3]int // channels at the three levels (lengths b, b/2, b/4)
+	Depths     [3]int // ResBlocks per level on the way down (the way up has the same)
+	Heads      int    // attention heads of the middle transformer block; divides Widths[2]
+	TextDim    int    // D, the text encoder's embedding size
+	SinDim     int    // d, the size of the sinusoidal encodings of t and n
+	BlockIndex string // IndexSinusoidal, IndexLearned or IndexNone
+	Chunks     int    // N, the chunks of a LoRA vector (positions n = 0…N−1; the one-hot size for IndexLearned)
+}
+
+// embDim is the size of the conditioning embedding emb_t + emb_n: four times the first
+// width, as in DDPM's UNet (Ho et al. 2020).
+func (s Spec) embDim() int { return 4 * s.Widths[0] }
+
+// Build returns the denoiser as an arch IR graph, which the engine compiles like any
+// architecture. It is the paper's 1-D UNet over a chunk (Gong et al., ECCV 2024):
+//
+//   - the chunk is an image of height 1, (1, 1, b), so the IR's image ops apply;
+//   - three levels of 1-D ResBlocks (GroupNorm, SiLU, conv1d k=3), halving the length
+//     by a stride-2 conv1d between levels and doubling it back by upsample1d and a
+//     conv1d, with a skip from each level down to the same level up;
+//   - in the middle, at length b/4, a ResBlock, a transformer block (self-attention
+//     along the chunk, cross-attention to the prompt embedding, an MLP) and a ResBlock;
+//   - the timestep embedding emb_t = MLP(SinEnc(t)) plus the block-index embedding
+//     emb_n (per Spec.BlockIndex) is projected into every ResBlock and added at every
+//     position (upsample1d of a (C, 1, 1) value broadcasts it along the row);
+//   - the last conv1d starts at zero, so the untrained model predicts ε̂ = 0.
+func Build(s Spec) (ir.Graph, error) {
+	if err := s.check(); err != nil {
+		return ir.Graph{}, err
+	}
+	b := ir.NewBuilder("denoiser")
+	emb := s.embedding(b)
+	text := b.Input(InputText, 1, s.TextDim)
+	u := unet{b: b, emb: emb, spec: s}
+
+	h := b.Conv1d("in", b.Input(InputChunk, 1, 1, s.ChunkSize), s.Widths[0], 3, 1, 1)
+	length := s.ChunkSize
+	var skips []ir.Value
+	for level, width := range s.Widths {
+		for d := range s.Depths[level] {
+			h = u.resBlock(fmt.Sprintf("down%d.res%d", level, d), h, width, length)
+		}
+		skips = append(skips, h)
+		if level < 2 {
+			h = b.Conv1d(fmt.Sprintf("down%d.resize", level), h, width, 3, 2, 1)
+			length /= 2
+		}
+	}
+	h = u.resBlock("mid.res0", h, s.Widths[2], length)
+	h = u.transformer("mid.attn", h, text, s.Widths[2], length)
+	h = u.resBlock("mid.res1", h, s.Widths[2], length)
+	for level := 2; level >= 0; level-- {
+		width := s.Widths[level]
+		h = b.Concat(fmt.Sprintf("up%d.skip", level), []ir.Value{h, skips[level]})
+		for d := range s.Depths[level] {
+			h = u.resBlock(fmt.Sprintf("up%d.res%d", level, d), h, width, length)
+		}
+		if level > 0 {
+			h = b.Upsample1d(fmt.Sprintf("up%d.resize", level), h, 2)
+			h = b.Conv1d(fmt.Sprintf("up%d.resize.conv", level), h, s.Widths[level-1], 3, 1, 1)
+			length *= 2
+		}
+	}
+	h = b.GroupNorm("out.norm", h, groups(s.Widths[0]))
+	h = b.SiLU("out.act", h)
+	zero := ir.Init{Kind: ir.InitZeros}
+	return b.Graph(b.Conv1d("out", h, 1, 3, 1, 1, ir.WeightInit(zero)))
+}
+
+func (s Spec) check() error {
+	switch {
+	case s.ChunkSize < 4 || s.ChunkSize%4 != 0:
+		return fmt.Errorf("weightgen: chunk size %d: need a positive multiple of 4 (the UNet halves it twice)", s.ChunkSize)
+	case s.Widths[0] < 1 || s.Widths[1] < 1 || s.Widths[2] < 1:
+		return fmt.Errorf("weightgen: widths %v: need three positive widths", s.Widths)
+	case s.Depths[0] < 1 || s.Depths[1] < 1 || s.Depths[2] < 1:
+		return fmt.Errorf("weightgen: depths %v: need at least one ResBlock per level", s.Depths)
+	case s.Heads < 1 || s.Widths[2]%s.Heads != 0:
+		return fmt.Errorf("weightgen: %d heads do not divide the middle width %d", s.Heads, s.Widths[2])
+	case s.TextDim < 1 || s.SinDim < 2 || s.SinDim%2 != 0:
+		return fmt.Errorf("weightgen: text dim %d, sinusoidal dim %d: need ≥ 1 and an even ≥ 2", s.TextDim, s.SinDim)
+	case s.Chunks < 1:
+		return fmt.Errorf("weightgen: %d chunks: need at least one", s.Chunks)
+	case s.BlockIndex != IndexSinusoidal && s.BlockIndex != IndexLearned && s.BlockIndex != IndexNone:
+		return fmt.Errorf("weightgen: block index %q: want %s, %s or %s", s.BlockIndex, IndexSinusoidal, IndexLearned, IndexNone)
+	}
+	return nil
+}
+
+// embedding adds the inputs t (and n) and returns emb = emb_t (+ emb_n), (1, E).
+func (s Spec) embedding(b *ir.Builder) ir.Value {
+	e := s.embDim()
+	mlp := func(name string, x ir.Value) ir.Value {
+		x = b.Linear(name+".0", x, e)
+		return b.Linear(name+".1", b.SiLU(name+".act", x), e)
+	}
+	emb := mlp("emb.t", b.Input(InputTime, 1, s.SinDim))
+	switch s.BlockIndex {
+	case IndexSinusoidal:
+		emb = b.Add("emb", emb, mlp("emb.n", b.Input(InputIndex, 1, s.SinDim)))
+	case IndexLearned:
+		table := b.Linear("emb.n.table", b.Input(InputIndex, 1, s.Chunks), s.SinDim, ir.NoBias(),
+			ir.WeightInit(ir.Init{Kind: ir.InitNormal, Std: 1})) // a one-hot picks row n of an N×d table
+		emb = b.Add("emb", emb, mlp("emb.n", table))
+	}
+	return emb
+}
+
+// unet carries what every block reads: the builder, the embedding and the spec.
+type unet struct {
+	b    *ir.Builder
+	emb  ir.Value
+	spec Spec
+}
+
+// resBlock is x + F(x, emb) at one length: GroupNorm, SiLU, conv1d, plus the
+// projected embedding at every position, GroupNorm, SiLU, conv1d; a 1×1 conv1d on
+// the skip when the width changes.
+func (u unet) resBlock(name string, x ir.Value, width, length int) ir.Value {
+	b := u.b
+	h := b.Conv1d(name+".conv0", b.SiLU(name+".act0", b.GroupNorm(name+".norm0", x, groups(x.Shape[0]))), width, 3, 1, 1)
+	e := b.Linear(name+".emb", b.SiLU(name+".emb.act", u.emb), width)
+	e = b.Upsample1d(name+".emb.row", b.FromTokens(name+".emb.img", e, 1, 1), length)
+	h = b.Add(name+".emb.add", h, e)
+	h = b.Conv1d(name+".conv1", b.SiLU(name+".act1", b.GroupNorm(name+".norm1", h, groups(width))), width, 3, 1, 1)
+	skip := x
+	if x.Shape[0] != width {
+		skip = b.Conv1d(name+".skip", x, width, 1, 1, 0)
+	}
+	return b.Add(name+".add", skip, h)
+}
+
+// transformer is a pre-norm transformer block over the chunk's positions as tokens:
+// self-attention, cross-attention to the prompt embedding (one context token), and
+// an MLP of four times the width, each added to its input.
+func (u unet) transformer(name string, x, text ir.Value, width, length int) ir.Value {
+	b, heads := u.b, u.spec.Heads
+	t := b.ToTokens(name+".tokens", x)
+	// attend adds an attention sub-block; context nil is self-attention.
+	attend := func(part string, t ir.Value, context *ir.Value) ir.Value {
+		p := name + "." + part
+		n := b.LayerNorm(p+".norm", t)
+		kv, tag := n, func(role string) ir.NodeOption { return ir.Tags(role) }
+		if context != nil {
+			kv, tag = *context, func(role string) ir.NodeOption { return ir.Tags(role, ir.TagCross) }
+		}
+		q := b.Linear(p+".q", n, width, tag(ir.TagAttnQ))
+		k := b.Linear(p+".k", kv, width, tag(ir.TagAttnK))
+		v := b.Linear(p+".v", kv, width, tag(ir.TagAttnV))
+		a := b.Attention(p, q, k, v, heads)
+		return b.Add(p+".add", t, b.Linear(p+".out", a, width, tag(ir.TagAttnOut)))
+	}
+	t = attend("self", t, nil)
+	t = attend("cross", t, &text)
+	m := b.GELU(name+".mlp.act", b.Linear(name+".mlp.0", b.LayerNorm(name+".mlp.norm", t), 4*width, ir.Tags(ir.TagMLP)))
+	t = b.Add(name+".mlp.add", t, b.Linear(name+".mlp.1", m, width, ir.Tags(ir.TagMLP)))
+	return b.FromTokens(name+".image", t, 1, length)
+}
+
+// groups is GroupNorm's group count for c channels: the largest of 8, 4, 2, 1 that
+// divides c (32 groups is the image-diffusion default; chunks have fewer channels).
+func groups(c int) int {
+	for _, g := range []int{8, 4, 2} {
+		if c%g == 0 {
+			return g
+		}
+	}
+	return 1
+}

@@ -1,0 +1,21 @@
+package weightgen
+
+import "math"
+
+// SinEnc writes the sinusoidal encoding of pos into dst (len d, even), as the
+// transformer's positional encoding (Vaswani et al. 2017) and DDPM's timestep
+// embedding: dst[2i] = sin(pos/10000^(2i/d)), dst[2i+1] = cos(pos/10000^(2i/d)).
+// The paper encodes the chunk index n this way (Gong et al., ECCV 2024).
+func SinEnc(dst []float32, pos float64) {
+	d := len(dst)
+	for i := 0; i < d/2; i++ {
+		a := pos / math.Pow(10000, float64(2*i)/float64(d))
+		dst[2*i], dst[2*i+1] = float32(math.Sin(a)), float32(math.Cos(a))
+	}
+}
+
+// oneHot writes the one-hot vector of n into dst: the learned block index's input.
+func oneHot(dst []float32, n int) {
+	clear(dst)
+	dst[n] = 1
+}

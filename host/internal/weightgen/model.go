@@ -1,0 +1,132 @@
+package weightgen
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"dnw/host/internal/engine"
+	"dnw/sdk"
+	"dnw/sdk/ir"
+)
+
+// Example is one LoRA checkpoint of the weight dataset as the denoiser trains on it:
+// its normalized chunks (Codec.Chunks) and its concept's prompt embedding τ(T).
+type Example struct {
+	Chunks []float32 // N·b
+	Text   []float32 // D
+}
+
+// TrainConfig is the optimization of the denoiser.
+type TrainConfig struct {
+	Batch       int     // chunks per step, each of a random example, position and timestep
+	LR          float64 // AdamW's peak learning rate
+	Steps       int     // the run's length: the rate decays to zero along a half cosine over it; 0 keeps it constant
+	WeightDecay float64 // AdamW's decoupled weight decay
+	EMA         float64 // decay of the weight average; 0 turns it off
+	TextDropout float64 // probability of training a chunk with the null prompt (zeros), for classifier-free guidance
+}
+
+// Trainer fits the denoiser by ε-prediction (Ho et al. 2020): for a chunk w_n of an
+// example, a timestep t and noise ε ~ N(0, I), the loss is ‖ε − ε̂θ(α_t·w_n + σ_t·ε, t,
+// n, τ(T))‖², averaged over a batch of (example, chunk, timestep) draws.
+type Trainer struct {
+	Spec  Spec
+	Graph ir.Graph
+	Reg   *engine.Regression
+
+	tables sdk.ScheduleTables
+	cfg    TrainConfig
+	step   int // steps taken, for the learning-rate schedule
+	in     map[string][]float32
+	target []float32
+}
+
+// NewTrainer compiles the denoiser of spec for training with the schedule's tables
+// (its timesteps are len(tables.Alpha)); parameters start from seed.
+func NewTrainer(spec Spec, tables sdk.ScheduleTables, cfg TrainConfig, seed uint64) (*Trainer, error) {
+	g, err := Build(spec)
+	if err != nil {
+		return nil, err
+	}
+	if len(tables.Alpha) == 0 || len(tables.Sigma) != len(tables.Alpha) {
+		return nil, fmt.Errorf("weightgen: schedule tables of %d α and %d σ", len(tables.Alpha), len(tables.Sigma))
+	}
+	opt := engine.NewAdam(cfg.LR, 0.9)
+	opt.WeightDecay = cfg.WeightDecay
+	reg, err := engine.NewRegression(g, cfg.Batch, seed, opt, cfg.EMA)
+	if err != nil {
+		return nil, err
+	}
+	t := &Trainer{Spec: spec, Graph: g, Reg: reg, tables: tables, cfg: cfg, step: reg.Opt.State().Step,
+		in: newInputs(spec, cfg.Batch), target: make([]float32, cfg.Batch*spec.ChunkSize)}
+	return t, nil
+}
+
+// newInputs allocates the denoiser's inputs for a batch of n chunks.
+func newInputs(s Spec, n int) map[string][]float32 {
+	in := map[string][]float32{
+		InputChunk: make([]float32, n*s.ChunkSize),
+		InputTime:  make([]float32, n*s.SinDim),
+		InputText:  make([]float32, n*s.TextDim),
+	}
+	switch s.BlockIndex {
+	case IndexSinusoidal:
+		in[InputIndex] = make([]float32, n*s.SinDim)
+	case IndexLearned:
+		in[InputIndex] = make([]float32, n*s.Chunks)
+	}
+	return in
+}
+
+// setIndex writes the encoding of chunk index n into sample i of the inputs.
+func setIndex(s Spec, in map[string][]float32, i, n int) {
+	switch s.BlockIndex {
+	case IndexSinusoidal:
+		SinEnc(in[InputIndex][i*s.SinDim:(i+1)*s.SinDim], float64(n))
+	case IndexLearned:
+		oneHot(in[InputIndex][i*s.Chunks:(i+1)*s.Chunks], n)
+	}
+}
+
+// Step draws a batch from data with rng and runs one optimizer step; it returns the
+// batch's loss.
+func (t *Trainer) Step(rng *rand.Rand, data []Example) (float64, error) {
+	s, b := t.Spec, t.Spec.ChunkSize
+	for i := range t.cfg.Batch {
+		e := data[rng.IntN(len(data))]
+		n := rng.IntN(s.Chunks)
+		ts := 1 + rng.IntN(len(t.tables.Alpha))
+		alpha, sigma := float32(t.tables.Alpha[ts-1]), float32(t.tables.Sigma[ts-1])
+		x, eps := t.in[InputChunk][i*b:(i+1)*b], t.target[i*b:(i+1)*b]
+		for j, w := range e.Chunks[n*b : (n+1)*b] {
+			eps[j] = float32(rng.NormFloat64())
+			x[j] = alpha*w + sigma*eps[j]
+		}
+		SinEnc(t.in[InputTime][i*s.SinDim:(i+1)*s.SinDim], float64(ts))
+		setIndex(s, t.in, i, n)
+		text := t.in[InputText][i*s.TextDim : (i+1)*s.TextDim]
+		if rng.Float64() < t.cfg.TextDropout {
+			clear(text)
+		} else {
+			copy(text, e.Text)
+		}
+	}
+	t.Reg.Opt.LR = t.rate()
+	t.step++
+	return t.Reg.Step(t.in, t.target)
+}
+
+// rate is the learning rate of the next step: cosine decay from LR to 0 over Steps
+// (Loshchilov & Hutter 2017, without restarts), as nanoGPT and most diffusion
+// trainers use; it lets the last steps settle into the minimum the early ones found.
+func (t *Trainer) rate() float64 {
+	if t.cfg.Steps <= 0 {
+		return t.cfg.LR
+	}
+	frac := min(float64(t.step)/float64(t.cfg.Steps), 1)
+	return t.cfg.LR * 0.5 * (1 + math.Cos(math.Pi*frac))
+}
+
+// Close releases the training graph.
+func (t *Trainer) Close() { t.Reg.Close() }
