@@ -82,10 +82,13 @@ type Weightgen struct {
 	TextEncoder string         `toml:"text_encoder" pattern:"plugin:text" doc:"text-encoder plugin id"`
 	BlockIndex  string         `toml:"block_index" enum:"sinusoidal,learned,none" doc:"how the chunk index n is encoded (paper: sinusoidal)"`
 	Widths      []int          `toml:"widths" min:"1" doc:"channels of the 1-D UNet at its three levels"`
+	Depths      []int          `toml:"depths" min:"1" doc:"ResBlocks of the 1-D UNet at each of its three levels, on the way down and again up"`
 	Heads       int            `toml:"heads" min:"1" doc:"attention heads of the transformer blocks"`
 	Steps       int            `toml:"steps" min:"1" doc:"training steps"`
 	Batch       int            `toml:"batch" min:"1" doc:"chunks per step"`
-	LR          float64        `toml:"lr" min:"0" max:"1" doc:"AdamW learning rate"`
+	LR          float64        `toml:"lr" min:"0" max:"1" doc:"AdamW's peak learning rate (decayed to 0 along a half cosine over the steps)"`
+	WeightDecay float64        `toml:"weight_decay" min:"0" max:"1" doc:"AdamW's decoupled weight decay"`
+	LogEvery    int            `toml:"log_every" min:"1" doc:"steps between loss-curve rows and checkpoints"`
 	EMA         float64        `toml:"ema" min:"0" max:"1" doc:"decay of the exponential moving average of weights; 0 turns it off"`
 	TextDropout float64        `toml:"text_dropout" min:"0" max:"1" doc:"probability of dropping the prompt (classifier-free guidance)"`
 	Sampler     string         `toml:"sampler" enum:"one-step,ddim" doc:"one-step: direct reconstruction at t_star (the paper); ddim: multi-step sampling"`
@@ -148,8 +151,8 @@ func Default() Config {
 			Chunker: "chunk.per-layer", ChunkSize: 256,
 			Schedule: "schedule.linear", Timesteps: 1000,
 			TextEncoder: "text.hashgram", BlockIndex: "sinusoidal",
-			Widths: []int{64, 128, 256}, Heads: 4,
-			Steps: 5000, Batch: 256, LR: 1e-4, EMA: 0.999, TextDropout: 0.1,
+			Widths: []int{64, 128, 256}, Depths: []int{1, 1, 1}, Heads: 4,
+			Steps: 5000, Batch: 256, LR: 1e-3, WeightDecay: 0.01, LogEvery: 50, EMA: 0.999, TextDropout: 0.1,
 			Sampler: "one-step", TStar: 500, DDIMSteps: 50,
 		},
 		Finetune: Finetune{

@@ -116,6 +116,12 @@ var rules = []func(c *Config) (key, msg string){
 		if n := len(c.Weightgen.Widths); n != 3 {
 			return "weightgen.widths", fmt.Sprintf("has %d entries; the 1-D UNet has 3 levels", n)
 		}
+		if n := len(c.Weightgen.Depths); n != 3 {
+			return "weightgen.depths", fmt.Sprintf("has %d entries; the 1-D UNet has 3 levels", n)
+		}
+		if c.Weightgen.Heads > 0 && c.Weightgen.Widths[2]%c.Weightgen.Heads != 0 {
+			return "weightgen.heads", fmt.Sprintf("%d does not divide the middle width %d (weightgen.widths[2])", c.Weightgen.Heads, c.Weightgen.Widths[2])
+		}
 		return "", ""
 	},
 	func(c *Config) (string, string) {

@@ -21,8 +21,8 @@ import (
 )
 
 // tinyConfig trains a small arch.e2gan at 16×16 on three rendered training concepts:
-// 6 base steps evaluated every 3, and a 4-step LoRA fit per concept keeping 2
-// checkpoints 2 steps apart.
+// 6 base steps evaluated every 3, a 4-step LoRA fit per concept keeping 2
+// checkpoints 2 steps apart, and a small weight generator for 6 steps.
 func tinyConfig() config.Config {
 	c := config.Default()
 	c.Experiment.Name, c.Experiment.Pipeline = "t", "base"
@@ -31,6 +31,8 @@ func tinyConfig() config.Config {
 	c.Model.Options = map[string]any{"width": int64(8), "res_blocks": int64(1), "heads": int64(2), "disc_width": int64(8)}
 	c.Base.Steps, c.Base.Batch, c.Base.EvalEvery = 6, 2, 3
 	c.Collect.Steps, c.Collect.Batch, c.Collect.EvalEvery, c.Collect.Checkpoints, c.Collect.Every = 4, 2, 2, 2, 2
+	w := &c.Weightgen
+	w.ChunkSize, w.Widths, w.Heads, w.Steps, w.Batch, w.LogEvery = 64, []int{8, 16, 16}, 2, 6, 4, 3
 	return c
 }
 

@@ -42,7 +42,7 @@ func TestPaperPipelineOrderAndMissingStages(t *testing.T) {
 		t.Errorf("order %s", got)
 	}
 	err := p.Check()
-	if err == nil || !strings.Contains(err.Error(), "weightgen, finetune, report") {
+	if err == nil || !strings.Contains(err.Error(), "finetune, report") {
 		t.Errorf("Check = %v", err)
 	}
 }

@@ -58,7 +58,7 @@ func NewTrainer(spec Spec, tables sdk.ScheduleTables, cfg TrainConfig, seed uint
 	if err != nil {
 		return nil, err
 	}
-	t := &Trainer{Spec: spec, Graph: g, Reg: reg, tables: tables, cfg: cfg, step: reg.Opt.State().Step,
+	t := &Trainer{Spec: spec, Graph: g, Reg: reg, tables: tables, cfg: cfg,
 		in: newInputs(spec, cfg.Batch), target: make([]float32, cfg.Batch*spec.ChunkSize)}
 	return t, nil
 }
@@ -126,6 +126,15 @@ func (t *Trainer) rate() float64 {
 	}
 	frac := min(float64(t.step)/float64(t.cfg.Steps), 1)
 	return t.cfg.LR * 0.5 * (1 + math.Cos(math.Pi*frac))
+}
+
+// State is the trainer's state after the steps taken, for a checkpoint.
+func (t *Trainer) State() engine.RegressionState { return t.Reg.State() }
+
+// Restore continues from a State taken after step steps.
+func (t *Trainer) Restore(step int, s engine.RegressionState) error {
+	t.step = step
+	return t.Reg.Restore(s)
 }
 
 // Close releases the training graph.
