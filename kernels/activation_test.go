@@ -137,3 +137,28 @@ func TestActivationPanicsOnBadLengths(t *testing.T) {
 	panicsWith(t, "ReLU", func() { ReLU(b, a) }, "ReLU", "len(dst) = 4, want 3")
 	panicsWith(t, "ReLUBackward", func() { ReLUBackward(b, a, b) }, "ReLUBackward", "len(dy) = 3, want 4")
 }
+
+// TestActivationsSplitOverWorkers checks that slices long enough for forRange to split
+// give the same values as the element-wise definition, block edges included.
+func TestActivationsSplitOverWorkers(t *testing.T) {
+	n := 3*parallelMin + 7
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(i%97)/12 - 4
+	}
+	got := make([]float32, n)
+	SiLU(got, x)
+	for i, v := range x {
+		f := float64(v)
+		if want := float32(f / (1 + math.Exp(-f))); math.Abs(float64(got[i]-want)) > 1e-6 {
+			t.Fatalf("SiLU at %d: %v, want %v", i, got[i], want)
+		}
+	}
+	GELU(got, x)
+	for i, v := range x {
+		f := float64(v)
+		if want := float32(0.5 * f * (1 + math.Erf(f/math.Sqrt2))); math.Abs(float64(got[i]-want)) > 1e-6 {
+			t.Fatalf("GELU at %d: %v, want %v", i, got[i], want)
+		}
+	}
+}

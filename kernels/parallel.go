@@ -53,3 +53,17 @@ func scratch[T Float](count, size int) [][]T {
 	}
 	return s
 }
+
+// parallelMin is the slice length from which forRange splits work over the workers:
+// below it, starting goroutines costs about what it saves.
+const parallelMin = 1 << 14
+
+// forRange calls body(lo, hi) over blocks covering [0, n): all of it at once when n is
+// below parallelMin, else one contiguous block per worker, concurrently.
+func forRange(n int, body func(lo, hi int)) {
+	if n < parallelMin {
+		body(0, n)
+		return
+	}
+	forBlocks(n, func(_, lo, hi int) { body(lo, hi) })
+}
