@@ -100,8 +100,8 @@ func groupNorm[T Float](kernel string, dst, mean, rstd, x, gamma, beta []T, n, c
 	needLenOrNil(kernel, "beta", len(beta), c)
 
 	cpg := c / groups
-	size := cpg * hw // elements per (n, g)
-	for ng := 0; ng < n*groups; ng++ {
+	size := cpg * hw // elements per (n, g); each (n, g) is independent, so they split over the workers
+	forEach(n*groups, func(_, ng int) {
 		xs := x[ng*size : (ng+1)*size]
 		mu, r := normMoments(xs, float64(eps))
 		mean[ng], rstd[ng] = T(mu), T(r)
@@ -121,7 +121,7 @@ func groupNorm[T Float](kernel string, dst, mean, rstd, x, gamma, beta []T, n, c
 				dst[p] = T(float64(x[p])*scale + shift)
 			}
 		}
-	}
+	})
 }
 
 // normMoments returns the mean of xs and 1/√(biased variance + eps), two-pass in float64.
