@@ -52,13 +52,14 @@ func BenchmarkPredictE2GAN(b *testing.B) {
 			defer p.Close()
 			text := make([]float32, hashgramDim)
 			rng := rand.New(rand.NewPCG(1, 1))
-			b.ReportMetric(float64(g.NumParams()), "params")
-			b.ResetTimer()
 			for b.Loop() {
 				if _, err := p.OneStep(text, 500, rng); err != nil {
 					b.Fatal(err)
 				}
 			}
+			flops := 2 * float64(MultiplyAdds(g)) * e2ganChunks
+			b.ReportMetric(flops/1e9, "GFLOP")
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }
@@ -82,7 +83,6 @@ func BenchmarkTrainE2GAN(b *testing.B) {
 			for i := range data[0].Chunks {
 				data[0].Chunks[i] = float32(rng.NormFloat64())
 			}
-			b.ResetTimer()
 			for b.Loop() {
 				if _, err := tr.Step(rng, data); err != nil {
 					b.Fatal(err)

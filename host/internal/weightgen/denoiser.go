@@ -193,3 +193,29 @@ func groups(c int) int {
 	}
 	return 1
 }
+
+// MultiplyAdds counts the multiply-adds of one sample's forward pass through g in its
+// matrix products (conv1d, conv2d, linear and attention's two products): the cost
+// that sets how fast a denoiser can be.
+func MultiplyAdds(g ir.Graph) int {
+	shapes := map[string][]int{}
+	for _, in := range g.Inputs {
+		shapes[in.Name] = in.Shape
+	}
+	total := 0
+	for _, n := range g.Nodes {
+		shapes[n.Name] = n.Shape
+		switch n.Op {
+		case ir.OpConv1d, ir.OpConv2d:
+			w, _ := g.Param(n.Params[0])
+			perOutput := w.Shape[1] * w.Shape[2] * w.Shape[3]
+			total += n.Shape[0] * n.Shape[1] * n.Shape[2] * perOutput
+		case ir.OpLinear:
+			total += n.Shape[0] * n.Shape[1] * shapes[n.Inputs[0]][1]
+		case ir.OpAttention:
+			q, k := shapes[n.Inputs[0]], shapes[n.Inputs[1]]
+			total += 2 * q[0] * k[0] * q[1]
+		}
+	}
+	return total
+}

@@ -55,3 +55,19 @@ func TestBuildRejectsBadSpecs(t *testing.T) {
 		}
 	}
 }
+
+func TestMultiplyAddsCountsTheProducts(t *testing.T) {
+	b := ir.NewBuilder("g")
+	x := b.Input("x", 2, 1, 8)
+	h := b.Conv1d("c", x, 3, 3, 2, 1) // (3, 1, 4): 3·4 outputs × 2·3
+	tok := b.ToTokens("t", h)         // (4, 3)
+	q := b.Linear("q", tok, 6)        // 4·6 outputs × 3
+	a := b.Attention("a", q, q, q, 2)
+	g, err := b.Graph(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := MultiplyAdds(g), 3*4*2*3+4*6*3+2*4*4*6; got != want {
+		t.Errorf("MultiplyAdds = %d, want %d", got, want)
+	}
+}
