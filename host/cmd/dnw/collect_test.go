@@ -57,15 +57,15 @@ func TestKilledCollectContinuesWithTheNextConcept(t *testing.T) {
 	}
 	after := names([]byte(out))
 	t.Logf("killed after collecting %v; the rerun collected %v", before, after)
-	if len(before)+len(after) != 4 || len(after) == 0 {
-		t.Errorf("the killed run collected %v and the rerun %v; want the four concepts once each", before, after)
+	if len(before)+len(after) != 5 || len(after) == 0 {
+		t.Errorf("the killed run collected %v and the rerun %v; want the five concepts (four training, one held out) once each", before, after)
 	}
 	for _, id := range after {
 		if slices.Contains(before, id) {
 			t.Errorf("the rerun collected %s again", id)
 		}
 	}
-	for _, name := range []string{"weights.safetensors", "index.json", "curves.csv"} {
+	for _, name := range []string{"weights.safetensors", "index.json", "curves.csv", "heldout.safetensors"} {
 		want, _ := os.ReadFile(filepath.Join(ref, "stages/collect", name))
 		got, err := os.ReadFile(filepath.Join(dir, "stages/collect", name))
 		if err != nil || len(want) == 0 || !bytes.Equal(got, want) {

@@ -23,7 +23,10 @@ import (
 // fine-tune from the base model (the same A init for every concept, so the solutions
 // live in one comparable space), scored on the concept's test pairs, keeping K
 // checkpoints M steps apart at the end of its training, once the metric has settled.
-// The checkpoint filter (filters.checkpoints) decides which enter the dataset.
+// The checkpoint filter (filters.checkpoints) decides which enter the dataset. The
+// held-out concepts are fine-tuned the same way, as references only: their final
+// LoRA (heldout.safetensors) is what a prediction for them is measured against, and
+// never enters the dataset.
 var collectStage = stage.Stage{
 	Name:    "collect",
 	Doc:     "one LoRA per training concept, K converged checkpoints each",
@@ -31,7 +34,7 @@ var collectStage = stage.Stage{
 	Plugins: []string{"model.arch", "lora.placement"},
 	Inputs: []string{"concepts/catalogue.json", "pairs/pairs.safetensors",
 		"base/generator.safetensors", "base/discriminator.safetensors"},
-	Outputs: []string{"weights.safetensors", "index.json", "curves.csv"},
+	Outputs: []string{"weights.safetensors", "index.json", "curves.csv", "heldout.safetensors"},
 	Run:     runCollect,
 }
 
@@ -95,8 +98,9 @@ func runCollect(ctx context.Context, env *stage.Env) error {
 		GAN:   engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: cc.LR, Batch: cc.Batch},
 		Steps: cc.Steps, EvalEvery: cc.EvalEvery, Keep: keep, Metric: metric, Seed: uint64(c.Experiment.Seed)}
 
-	train := cat.Train()
-	for _, k := range train {
+	train, heldout := cat.Train(), cat.Heldout()
+	all := append(slices.Clone(train), heldout...)
+	for _, k := range all {
 		if _, ok := pairs[k.ID]; !ok {
 			return fmt.Errorf("concept %s has no pairs in pairs/pairs.safetensors", k.ID)
 		}
@@ -109,14 +113,14 @@ func runCollect(ctx context.Context, env *stage.Env) error {
 		return err
 	}
 	var pending []concepts.Concept
-	for _, k := range train {
+	for _, k := range all {
 		if !slices.Contains(st.Done, k.ID) {
 			pending = append(pending, k)
 		}
 	}
-	env.Log.Info("collecting LoRA weights", "concepts", len(train), "done", len(st.Done), "jobs", env.Jobs,
+	env.Log.Info("collecting LoRA weights", "concepts", len(train), "heldout", len(heldout), "done", len(st.Done), "jobs", env.Jobs,
 		"steps", cc.Steps, "checkpoints", cc.Checkpoints, "every", cc.Every, "metric", metric.Name)
-	bar := env.Progress(int64(len(train)), "concepts", int64(len(st.Done)))
+	bar := env.Progress(int64(len(all)), "concepts", int64(len(st.Done)))
 
 	// Workers take pending concepts in catalogue order. A concept's result is written
 	// to its own file before the checkpoint names it done (and the log says so), so an
@@ -179,7 +183,10 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return writeDataset(env, train, metric, cc.Epsilon, keepConverged)
+	if err := writeDataset(env, train, metric, cc.Epsilon, keepConverged); err != nil {
+		return err
+	}
+	return writeHeldout(env, heldout)
 }
 
 // writePartial saves one concept's result: its kept vectors as tensors "step-S" and
@@ -276,6 +283,27 @@ func writeDataset(env *stage.Env, train []concepts.Concept, metric metrics.Metri
 		}
 		return nil
 	})
+}
+
+// writeHeldout saves each held-out concept's final LoRA vector (tensor ID) and its
+// curve, in the concepts' order, as heldout.safetensors.
+func writeHeldout(env *stage.Env, heldout []concepts.Concept) error {
+	out := safetensors.File{Tensors: map[string]safetensors.Tensor{}, Metadata: map[string]string{
+		"dnw.metric": env.Config.Metrics.Primary}}
+	for _, k := range heldout {
+		res, err := readPartial(env.Path("partial/" + k.ID + ".safetensors"))
+		if err != nil {
+			return err
+		}
+		last := res.Kept[len(res.Kept)-1]
+		out.Tensors[k.ID] = safetensors.Tensor{Shape: []int{len(last.Vector)}, Data: last.Vector}
+		curve, err := json.Marshal(res.Curve)
+		if err != nil {
+			return err
+		}
+		out.Metadata["dnw.curve."+k.ID] = string(curve)
+	}
+	return safetensors.WriteFile(env.Path("heldout.safetensors"), out)
 }
 
 // readCatalogue reads stage concepts' catalogue.json.

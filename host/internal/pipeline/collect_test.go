@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"dnw/host/internal/safetensors"
 	"dnw/host/internal/stage"
 )
 
@@ -21,9 +22,9 @@ func collectPipeline() stage.Pipeline {
 }
 
 // TestCollectKeepsKCheckpointsAndResumes collects the tiny config's three training
-// concepts straight through, and again with the run killed after the first concept
-// is collected. The rerun must continue with the unfinished concepts only, and both
-// runs must write the same weight dataset.
+// concepts (and its held-out one, as a reference) straight through, and again with
+// the run killed after the first concept is collected. The rerun must continue with
+// the unfinished concepts only, and both runs must write the same weight dataset.
 func TestCollectKeepsKCheckpointsAndResumes(t *testing.T) {
 	straight := t.TempDir()
 	if err := runPipeline(t, straight, collectPipeline(), 2, nil); err != nil {
@@ -48,7 +49,19 @@ func TestCollectKeepsKCheckpointsAndResumes(t *testing.T) {
 		}
 	}
 	if len(perConcept) != 3 {
-		t.Fatalf("index has %d concepts, want 3:\n%s", len(perConcept), data)
+		t.Fatalf("index has %d concepts, want the 3 training ones:\n%s", len(perConcept), data)
+	}
+	held, err := safetensors.ReadFile(filepath.Join(straight, "stages/collect/heldout.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(held.Tensors) != 1 {
+		t.Errorf("heldout.safetensors has %d tensors, want the one held-out concept's", len(held.Tensors))
+	}
+	for id, v := range held.Tensors {
+		if id[0] != 'h' || held.Metadata["dnw.curve."+id] == "" || len(v.Data) == 0 {
+			t.Errorf("heldout.safetensors: %s of %d weights, metadata %v", id, len(v.Data), held.Metadata)
+		}
 	}
 	for id, steps := range perConcept {
 		if !slices.Equal(steps, []int{2, 4}) { // K = 2 checkpoints, M = 2 steps apart, ending at step 4
@@ -78,10 +91,10 @@ func TestCollectKeepsKCheckpointsAndResumes(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if len(again) != 2 || slices.Contains(again, first) {
-		t.Errorf("the rerun collected %v after %s was done; want the two others", again, first)
+	if len(again) != 3 || slices.Contains(again, first) {
+		t.Errorf("the rerun collected %v after %s was done; want the three others", again, first)
 	}
-	for _, name := range []string{"weights.safetensors", "index.json", "curves.csv"} {
+	for _, name := range []string{"weights.safetensors", "index.json", "curves.csv", "heldout.safetensors"} {
 		a, _ := os.ReadFile(filepath.Join(straight, "stages/collect", name))
 		b, err := os.ReadFile(filepath.Join(resumed, "stages/collect", name))
 		if err != nil || !bytes.Equal(a, b) {

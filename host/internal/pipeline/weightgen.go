@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -19,15 +20,18 @@ import (
 
 // weightgenStage trains the weight generator on the weight dataset: every kept LoRA
 // checkpoint of stage collect, cut into chunks by the chunker plugin, with each of
-// its concept's prompts embedded once by the text-encoder plugin.
+// its concept's prompts embedded once by the text-encoder plugin. It then predicts
+// every held-out concept's LoRA from each of its prompts and measures the predictions
+// against the concept's own fine-tuned LoRA (heldout.json).
 var weightgenStage = stage.Stage{
 	Name: "weightgen",
 	Doc:  "the diffusion model over LoRA weight chunks",
 	Keys: []string{"weightgen", "lora", "model"},
 	Plugins: []string{"model.arch", "lora.placement", "weightgen.chunker", "weightgen.schedule",
 		"weightgen.text_encoder"},
-	Inputs:  []string{"collect/weights.safetensors", "collect/index.json"},
-	Outputs: []string{"denoiser.safetensors", "loss.csv"},
+	Inputs: []string{"concepts/catalogue.json", "collect/weights.safetensors", "collect/index.json",
+		"collect/heldout.safetensors"},
+	Outputs: []string{"denoiser.safetensors", "loss.csv", "heldout.json"},
 	Run:     runWeightgen,
 }
 
@@ -171,6 +175,9 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 	if err := saved.Save(env.Path("denoiser.safetensors")); err != nil {
 		return err
 	}
+	if err := checkHeldout(ctx, env, saved, textPlugin.(sdk.TextEncoder), textOpts, kept); err != nil {
+		return err
+	}
 	return env.Write("loss.csv", func(out io.Writer) error {
 		if _, err := fmt.Fprintf(out, "step,loss\n"); err != nil {
 			return err
@@ -248,4 +255,102 @@ func embedPrompts(ctx context.Context, enc sdk.TextEncoder, opts sdk.Options, ke
 		out[p] = e.Data[i*e.Dim : (i+1)*e.Dim]
 	}
 	return out, e.Dim, nil
+}
+
+// HeldoutCheck is heldout.json: for every held-out concept and prompt, how far the
+// one-step prediction lands from the concept's own fine-tuned LoRA (stage collect),
+// against two references that use no prediction: the mean of the training LoRAs
+// (the lora-mean initialization) and the nearest training LoRA (a memorizing
+// predictor's best case). Distances are L2 over the whole LoRA vector.
+type HeldoutCheck struct {
+	Sampler     string           `json:"sampler"`
+	BlockIndex  string           `json:"block_index"`
+	Predictions []HeldoutPredict `json:"predictions"`
+	// Means over the predictions.
+	PredToOwn      float64 `json:"pred_to_own"`
+	MeanToOwn      float64 `json:"mean_to_own"`
+	NearestToOwn   float64 `json:"nearest_to_own"`
+	CloserThanMean int     `json:"closer_than_mean"` // predictions nearer their own LoRA than the mean is
+}
+
+// HeldoutPredict is one prediction of heldout.json.
+type HeldoutPredict struct {
+	Concept        string  `json:"concept"`
+	Prompt         string  `json:"prompt"`
+	PredToOwn      float64 `json:"pred_to_own"`
+	MeanToOwn      float64 `json:"mean_to_own"`
+	NearestToOwn   float64 `json:"nearest_to_own"`   // the training LoRA nearest the own one
+	PredToTraining float64 `json:"pred_to_training"` // the prediction to its nearest training LoRA
+	NearestConcept string  `json:"nearest_concept"`  // whose LoRA that is
+}
+
+// checkHeldout predicts each held-out concept's LoRA from each of its prompts (one
+// step, the run's t*, a fixed seed per prediction) and writes heldout.json.
+func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, enc sdk.TextEncoder, opts sdk.Options, kept []keptCheckpoint) error {
+	cat, err := readCatalogue(env.Input("concepts/catalogue.json"))
+	if err != nil {
+		return err
+	}
+	own, err := safetensors.ReadFile(env.Input("collect/heldout.safetensors"))
+	if err != nil {
+		return err
+	}
+	p, err := weightgen.NewPredictor(saved.Spec, saved.Tables, saved.Weights)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	check := HeldoutCheck{Sampler: "one-step", BlockIndex: saved.Spec.BlockIndex}
+	for i, k := range cat.Heldout() {
+		target, ok := own.Tensors[k.ID]
+		if !ok {
+			return fmt.Errorf("collect/heldout.safetensors has no LoRA for held-out concept %s", k.ID)
+		}
+		e, err := enc.Encode(ctx, k.Prompts, opts)
+		if err != nil {
+			return err
+		}
+		for j, prompt := range k.Prompts {
+			chunks, err := p.OneStep(e.Data[j*e.Dim:(j+1)*e.Dim], saved.Info.TStar, rand.New(rand.NewPCG(uint64(i), uint64(j))))
+			if err != nil {
+				return err
+			}
+			pred := saved.Codec.Vector(chunks)
+			h := HeldoutPredict{Concept: k.ID, Prompt: prompt, PredToOwn: distance(pred, target.Data),
+				MeanToOwn: distance(saved.Codec.Mean, target.Data), NearestToOwn: math.Inf(1), PredToTraining: math.Inf(1)}
+			for _, t := range kept {
+				h.NearestToOwn = min(h.NearestToOwn, distance(t.vector, target.Data))
+				if d := distance(pred, t.vector); d < h.PredToTraining {
+					h.PredToTraining, h.NearestConcept = d, t.concept
+				}
+			}
+			check.Predictions = append(check.Predictions, h)
+			check.PredToOwn += h.PredToOwn
+			check.MeanToOwn += h.MeanToOwn
+			check.NearestToOwn += h.NearestToOwn
+			if h.PredToOwn < h.MeanToOwn {
+				check.CloserThanMean++
+			}
+		}
+	}
+	if n := float64(len(check.Predictions)); n > 0 {
+		check.PredToOwn, check.MeanToOwn, check.NearestToOwn = check.PredToOwn/n, check.MeanToOwn/n, check.NearestToOwn/n
+	}
+	env.Log.Info("held-out check", "predictions", len(check.Predictions), "pred_to_own", check.PredToOwn,
+		"mean_to_own", check.MeanToOwn, "nearest_to_own", check.NearestToOwn, "closer_than_mean", check.CloserThanMean)
+	data, err := json.MarshalIndent(check, "", "  ")
+	if err != nil {
+		return err
+	}
+	return env.WriteFile("heldout.json", append(data, '\n'))
+}
+
+// distance is the L2 distance of two vectors.
+func distance(a, b []float32) float64 {
+	s := 0.0
+	for i := range a {
+		d := float64(a[i]) - float64(b[i])
+		s += d * d
+	}
+	return math.Sqrt(s)
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
@@ -38,6 +39,19 @@ func TestWeightgenTrainsAndResumes(t *testing.T) {
 		t.Errorf("loss.csv:\n%s", csv)
 	}
 
+	var check HeldoutCheck
+	data, err := os.ReadFile(filepath.Join(straight, "stages/weightgen/heldout.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &check); err != nil {
+		t.Fatal(err)
+	}
+	if len(check.Predictions) != 2 || check.BlockIndex != "sinusoidal" || !(check.PredToOwn > 0) || !(check.MeanToOwn > 0) ||
+		check.Predictions[0].NearestConcept == "" || check.Predictions[0].Concept[0] != 'h' {
+		t.Errorf("heldout.json: want the held-out concept's 2 prompts predicted and measured:\n%s", data)
+	}
+
 	resumed := t.TempDir()
 	err = runPipeline(t, resumed, weightgenPipeline(), 1, func(r slog.Record) bool {
 		return r.Message == "weightgen loss" && attr(r, "step").Int64() == 3
@@ -48,7 +62,7 @@ func TestWeightgenTrainsAndResumes(t *testing.T) {
 	if err := runPipeline(t, resumed, weightgenPipeline(), 1, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"denoiser.safetensors", "loss.csv"} {
+	for _, name := range []string{"denoiser.safetensors", "loss.csv", "heldout.json"} {
 		a, _ := os.ReadFile(filepath.Join(straight, "stages/weightgen", name))
 		b, err := os.ReadFile(filepath.Join(resumed, "stages/weightgen", name))
 		if err != nil || !bytes.Equal(a, b) {
