@@ -40,3 +40,14 @@ func placeLoRA(ctx context.Context, env *stage.Env, g ir.Graph) (sdk.Placement, 
 	}
 	return p, nil
 }
+
+// loraModel is buildArch and placeLoRA together: the architecture and where the
+// experiment's LoRA goes in its generator, as every stage after base needs them.
+func loraModel(ctx context.Context, env *stage.Env) (ir.Model, sdk.Placement, error) {
+	model, _, err := buildArch(ctx, env)
+	if err != nil {
+		return ir.Model{}, sdk.Placement{}, err
+	}
+	placement, err := placeLoRA(ctx, env, model.Generator)
+	return model, placement, err
+}

@@ -57,11 +57,7 @@ type IndexEntry struct {
 
 func runCollect(ctx context.Context, env *stage.Env) error {
 	c := env.Config
-	model, _, err := buildArch(ctx, env)
-	if err != nil {
-		return err
-	}
-	placement, err := placeLoRA(ctx, env, model.Generator)
+	model, placement, err := loraModel(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -54,11 +54,7 @@ type LossRow struct {
 func runWeightgen(ctx context.Context, env *stage.Env) error {
 	c := env.Config
 	w := c.Weightgen
-	model, _, err := buildArch(ctx, env)
-	if err != nil {
-		return err
-	}
-	placement, err := placeLoRA(ctx, env, model.Generator)
+	model, placement, err := loraModel(ctx, env)
 	if err != nil {
 		return err
 	}
