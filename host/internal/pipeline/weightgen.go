@@ -128,13 +128,24 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 		}
 	}
 	rng := rand.New(src)
+	save := func() error {
+		st.Train = tr.State()
+		var err error
+		if st.RNG, err = src.MarshalBinary(); err != nil {
+			return err
+		}
+		return env.SaveCheckpoint(&st, int64(st.Step))
+	}
 	env.Log.Info("training the weight generator", "checkpoints", len(kept), "examples", len(data),
 		"chunks", spec.Chunks, "chunk_size", spec.ChunkSize, "groups", len(layout.Groups), "text_dim", dim,
 		"block_index", spec.BlockIndex, "params", tr.Graph.NumParams(), "steps", w.Steps, "batch", w.Batch)
 	bar := env.Progress(int64(w.Steps), "steps", int64(st.Step))
 	for st.Step < w.Steps {
 		if err := ctx.Err(); err != nil {
-			return err // the last checkpoint holds; the steps since are redone
+			if serr := save(); serr != nil {
+				return serr
+			}
+			return err
 		}
 		loss, err := tr.Step(rng, data)
 		if err != nil {
@@ -150,11 +161,7 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 			row := LossRow{Step: st.Step, Loss: st.Sum / float64(since)}
 			st.Curve, st.Sum = append(st.Curve, row), 0
 			env.Log.Info("weightgen loss", "step", row.Step, "loss", row.Loss)
-			st.Train = tr.State()
-			if st.RNG, err = src.MarshalBinary(); err != nil {
-				return err
-			}
-			if err := env.SaveCheckpoint(&st, int64(st.Step)); err != nil {
+			if err := save(); err != nil {
 				return err
 			}
 		}
