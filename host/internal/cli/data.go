@@ -2,10 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/png"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -50,12 +51,10 @@ func runData(ctx context.Context, a *app, args []string) error {
 	if *out == "" {
 		*out = filepath.Join(dir, "preview.png")
 	}
-	f, err := os.Open(filepath.Join(dir, "stages/concepts/catalogue.json"))
-	if err != nil {
+	cat, err := concepts.ReadFile(filepath.Join(dir, "stages/concepts/catalogue.json"))
+	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w (has the run's concepts stage finished?)", err)
 	}
-	cat, err := concepts.ReadJSON(f)
-	f.Close()
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 )
 
 // WriteJSON writes the catalogue as indented JSON (catalogue.json). Parameters are
@@ -38,6 +39,20 @@ func ReadJSON(r io.Reader) (Catalogue, error) {
 	}
 	if err := c.validate(); err != nil {
 		return Catalogue{}, err
+	}
+	return c, nil
+}
+
+// ReadFile reads a catalogue.json with ReadJSON; errors name the file.
+func ReadFile(path string) (Catalogue, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Catalogue{}, err
+	}
+	defer f.Close()
+	c, err := ReadJSON(f)
+	if err != nil {
+		return Catalogue{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 
+	"dnw/host/internal/concepts"
 	"dnw/host/internal/engine"
 	"dnw/host/internal/pairstore"
 	"dnw/host/internal/stage"
@@ -199,7 +200,7 @@ type mixture []pairstore.Concept
 
 // trainingPairs reads the pairs of the catalogue's training concepts.
 func trainingPairs(env *stage.Env) (mixture, error) {
-	cat, err := readCatalogue(env.Input("concepts/catalogue.json"))
+	cat, err := concepts.ReadFile(env.Input("concepts/catalogue.json"))
 	if err != nil {
 		return nil, err
 	}

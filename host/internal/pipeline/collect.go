@@ -69,7 +69,7 @@ func runCollect(ctx context.Context, env *stage.Env) error {
 	if err != nil {
 		return err
 	}
-	cat, err := readCatalogue(env.Input("concepts/catalogue.json"))
+	cat, err := concepts.ReadFile(env.Input("concepts/catalogue.json"))
 	if err != nil {
 		return err
 	}
@@ -300,18 +300,4 @@ func writeHeldout(env *stage.Env, heldout []concepts.Concept) error {
 		out.Metadata["dnw.curve."+k.ID] = string(curve)
 	}
 	return safetensors.WriteFile(env.Path("heldout.safetensors"), out)
-}
-
-// readCatalogue reads stage concepts' catalogue.json.
-func readCatalogue(path string) (concepts.Catalogue, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return concepts.Catalogue{}, err
-	}
-	defer f.Close()
-	cat, err := concepts.ReadJSON(f)
-	if err != nil {
-		return cat, fmt.Errorf("%s: %w", path, err)
-	}
-	return cat, nil
 }

@@ -96,7 +96,7 @@ func runPairs(ctx context.Context, env *stage.Env) error {
 	if err := noFilters("filters.pairs", env.Config.Filters.Pairs); err != nil {
 		return err
 	}
-	cat, err := readCatalogue(env.Input("concepts/catalogue.json"))
+	cat, err := concepts.ReadFile(env.Input("concepts/catalogue.json"))
 	if err != nil {
 		return err
 	}
@@ -136,9 +136,7 @@ func runPairs(ctx context.Context, env *stage.Env) error {
 // pairs, from a stream seeded by the experiment's seed and the concept's id, so a
 // concept's pairs do not depend on the rest of the catalogue.
 func renderPairs(k concepts.Concept, size, train, test int, seed uint64) (pairstore.Concept, error) {
-	h := fnv.New64a()
-	h.Write([]byte(k.ID))
-	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
+	rng := conceptStream(seed, k.ID)
 	set := func(n int) (pairstore.Set, error) {
 		s := pairstore.Set{N: n, Size: size}
 		for range n {
@@ -157,6 +155,14 @@ func renderPairs(k concepts.Concept, size, train, test int, seed uint64) (pairst
 	}
 	testSet, err := set(test)
 	return pairstore.Concept{ID: k.ID, Train: trainSet, Test: testSet}, err
+}
+
+// conceptStream is the random stream of one concept's work, seeded by the experiment's
+// seed and the concept's id, so that it does not depend on the other concepts.
+func conceptStream(seed uint64, id string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return rand.New(rand.NewPCG(seed, h.Sum64()))
 }
 
 // folderPairs splits a folder concept's pairs: the last test of them (in name order)

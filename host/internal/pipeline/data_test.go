@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"dnw/host/internal/concepts"
 	"dnw/host/internal/config"
 	"dnw/host/internal/pairstore"
 	"dnw/host/internal/stage"
@@ -66,7 +67,7 @@ func TestFoldersSourceReadsConceptsAndPairs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := readCatalogue(filepath.Join(dir, "stages/concepts/catalogue.json"))
+	cat, err := concepts.ReadFile(filepath.Join(dir, "stages/concepts/catalogue.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

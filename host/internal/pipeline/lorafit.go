@@ -3,8 +3,6 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
-	"math/rand/v2"
 
 	"dnw/host/internal/engine"
 	"dnw/host/internal/lora"
@@ -69,9 +67,7 @@ func (f loraFit) run(ctx context.Context, data pairstore.Concept) (fitResult, er
 	if err != nil {
 		return res, err
 	}
-	h := fnv.New64a()
-	h.Write([]byte(data.ID))
-	rng := rand.New(rand.NewPCG(f.Seed, h.Sum64()))
+	rng := conceptStream(f.Seed, data.ID)
 	keep := map[int]bool{}
 	for _, s := range f.Keep {
 		keep[s] = true

@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 
+	"dnw/host/internal/concepts"
 	"dnw/host/internal/engine"
 	"dnw/host/internal/lora"
 	"dnw/host/internal/safetensors"
@@ -290,7 +291,7 @@ type HeldoutPredict struct {
 // checkHeldout predicts each held-out concept's LoRA from each of its prompts (one
 // step, the run's t*, a fixed seed per prediction) and writes heldout.json.
 func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, enc sdk.TextEncoder, opts sdk.Options, kept []keptCheckpoint) error {
-	cat, err := readCatalogue(env.Input("concepts/catalogue.json"))
+	cat, err := concepts.ReadFile(env.Input("concepts/catalogue.json"))
 	if err != nil {
 		return err
 	}
@@ -313,6 +314,10 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 		if err != nil {
 			return err
 		}
+		meanToOwn, nearestToOwn := distance(saved.Codec.Mean, target.Data), math.Inf(1)
+		for _, t := range kept {
+			nearestToOwn = min(nearestToOwn, distance(t.vector, target.Data))
+		}
 		for j, prompt := range k.Prompts {
 			chunks, err := p.OneStep(e.Data[j*e.Dim:(j+1)*e.Dim], saved.Info.TStar, rand.New(rand.NewPCG(uint64(i), uint64(j))))
 			if err != nil {
@@ -320,9 +325,8 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 			}
 			pred := saved.Codec.Vector(chunks)
 			h := HeldoutPredict{Concept: k.ID, Prompt: prompt, PredToOwn: distance(pred, target.Data),
-				MeanToOwn: distance(saved.Codec.Mean, target.Data), NearestToOwn: math.Inf(1), PredToTraining: math.Inf(1)}
+				MeanToOwn: meanToOwn, NearestToOwn: nearestToOwn, PredToTraining: math.Inf(1)}
 			for _, t := range kept {
-				h.NearestToOwn = min(h.NearestToOwn, distance(t.vector, target.Data))
 				if d := distance(pred, t.vector); d < h.PredToTraining {
 					h.PredToTraining, h.NearestConcept = d, t.concept
 				}
