@@ -5,9 +5,10 @@ import "math"
 // Smooth and gating activations, element-wise over slices of any shape. gorgonia lacks
 // GELU and SiLU (ENGINEERING.md §3); Sigmoid and ReLU are here so the weight
 // generator's 1-D UNet runs on one set of kernels. Transcendentals are evaluated in
-// float64 whatever T is, and split over the workers for long slices (forRange): they
-// were a third of the weight generator's prediction time on one core. Every function
-// here allows dst (or dx) to be the same slice as one of its inputs.
+// float32 for float32 slices (fastmath.go) and with the math package for float64, and
+// split over the workers for long slices (forRange): they were more than half of the
+// weight generator's prediction time. Every function here allows dst (or dx) to be the
+// same slice as one of its inputs.
 
 // GELU is the exact Gaussian error linear unit (Hendrycks & Gimpel 2016), torch's
 // default torch.nn.GELU(approximate='none'):
@@ -15,6 +16,14 @@ import "math"
 //	dst[i] = x·Φ(x) = x/2·(1 + erf(x/√2))
 func GELU[T Float](dst, x []T) {
 	needLen("GELU", "dst", len(dst), len(x))
+	if d, x, ok := float32s(dst, x); ok {
+		forRange(len(x), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				d[i] = x[i] * phi32(x[i])
+			}
+		})
+		return
+	}
 	forRange(len(x), func(lo, hi int) {
 		for i, v := range x[lo:hi] {
 			f := float64(v)
@@ -30,6 +39,15 @@ func GELUBackward[T Float](dx, dy, x []T) {
 	needLen("GELUBackward", "dx", len(dx), len(x))
 	needLen("GELUBackward", "dy", len(dy), len(x))
 	const invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
+	if d, dy, x, ok := float32s3(dx, dy, x); ok {
+		forRange(len(x), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				f := x[i]
+				d[i] = dy[i] * (phi32(f) + f*invSqrt2Pi*exp32(-0.5*f*f))
+			}
+		})
+		return
+	}
 	forRange(len(x), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			f := float64(x[i])
@@ -54,6 +72,14 @@ func sigmoid64(x float64) float64 {
 //	dst[i] = x·σ(x),   σ(x) = 1/(1 + e^−x)
 func SiLU[T Float](dst, x []T) {
 	needLen("SiLU", "dst", len(dst), len(x))
+	if d, x, ok := float32s(dst, x); ok {
+		forRange(len(x), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				d[i] = x[i] * sigmoid32(x[i])
+			}
+		})
+		return
+	}
 	forRange(len(x), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			f := float64(x[i])
@@ -68,6 +94,16 @@ func SiLU[T Float](dst, x []T) {
 func SiLUBackward[T Float](dx, dy, x []T) {
 	needLen("SiLUBackward", "dx", len(dx), len(x))
 	needLen("SiLUBackward", "dy", len(dy), len(x))
+	if d, dy, x, ok := float32s3(dx, dy, x); ok {
+		forRange(len(x), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				f := x[i]
+				s := sigmoid32(f)
+				d[i] = dy[i] * s * (1 + f*(1-s))
+			}
+		})
+		return
+	}
 	forRange(len(x), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			f := float64(x[i])
@@ -82,6 +118,14 @@ func SiLUBackward[T Float](dx, dy, x []T) {
 //	dst[i] = σ(x) = 1/(1 + e^−x)
 func Sigmoid[T Float](dst, x []T) {
 	needLen("Sigmoid", "dst", len(dst), len(x))
+	if d, x, ok := float32s(dst, x); ok {
+		forRange(len(x), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				d[i] = sigmoid32(x[i])
+			}
+		})
+		return
+	}
 	forRange(len(x), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			dst[i] = T(sigmoid64(float64(x[i])))
@@ -127,4 +171,22 @@ func ReLUBackward[T Float](dx, dy, x []T) {
 			dx[i] = 0
 		}
 	}
+}
+
+// float32s returns a and b as float32 slices when T is float32, for the fast paths.
+func float32s[T Float](a, b []T) ([]float32, []float32, bool) {
+	a32, ok := any(a).([]float32)
+	if !ok {
+		return nil, nil, false
+	}
+	return a32, any(b).([]float32), true
+}
+
+// float32s3 is float32s for three slices.
+func float32s3[T Float](a, b, c []T) ([]float32, []float32, []float32, bool) {
+	a32, b32, ok := float32s(a, b)
+	if !ok {
+		return nil, nil, nil, false
+	}
+	return a32, b32, any(c).([]float32), true
 }

@@ -106,6 +106,23 @@ func SplitChannels[T Float](dsts [][]T, dy []T, n, h, w int, channels []int) {
 	}
 }
 
+// ChannelRange copies channels lo…hi−1 of x into dst: the gradient of one part of
+// ConcatChannels, for engines that differentiate each input on its own.
+//
+//	// x: (N, C, H, W); dst: (N, hi − lo, H, W)
+//	dst[n, c, i, j] = x[n, lo + c, i, j]
+func ChannelRange[T Float](dst, x []T, n, c, h, w, lo, hi int) {
+	if n < 0 || c < 0 || h < 0 || w < 0 || lo < 0 || hi < lo || hi > c {
+		panic(fmt.Sprintf("kernels: ChannelRange: bad sizes n=%d c=%d h=%d w=%d lo=%d hi=%d", n, c, h, w, lo, hi))
+	}
+	needLen("ChannelRange", "x", len(x), n*c*h*w)
+	needLen("ChannelRange", "dst", len(dst), n*(hi-lo)*h*w)
+	hw, sz := h*w, (hi-lo)*h*w
+	for b := 0; b < n; b++ {
+		copy(dst[b*sz:(b+1)*sz], x[(b*c+lo)*hw:(b*c+hi)*hw])
+	}
+}
+
 // checkChannels checks len(parts[p]) == n·channels[p]·h·w for every part and returns
 // Σ channels; it panics on a mismatch or a negative size.
 func checkChannels[T Float](kernel, arg string, n, h, w int, parts [][]T, channels []int) int {

@@ -112,8 +112,13 @@ func TestConcatChannelsGradient(t *testing.T) {
 		grads[i] = nanSlice(len(parts[i]))
 	}
 	SplitChannels(grads, g, n, h, w, channels)
-	for i := range parts {
+	lo := 0
+	for i, c := range channels {
 		assertClose(t, "dpart", grads[i], numericGrad(parts[i], loss), 1e-6)
+		one := nanSlice(len(parts[i]))
+		ChannelRange(one, g, n, total, h, w, lo, lo+c)
+		assertClose(t, "ChannelRange", one, grads[i], 0)
+		lo += c
 	}
 }
 

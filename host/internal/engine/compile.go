@@ -173,7 +173,7 @@ func (m *Model) node(n ir.Node, in, par []*G.Node, o into, seed uint64) (*G.Node
 	case ir.OpAvgPool:
 		return ops.AvgPool(in[0], a.Scale)
 	case ir.OpConcat:
-		return G.Concat(1, in...)
+		return ops.ConcatChannels(in...)
 	case ir.OpAdd:
 		return G.Add(in[0], in[1])
 	case ir.OpToTokens:

@@ -1,0 +1,82 @@
+package kernels
+
+import (
+	"math"
+	"testing"
+)
+
+// worstRelError is the largest |f32(x) − f64(x)|/|f64(x)| over x = lo, lo+step, … ≤ hi,
+// with x rounded to float32 first so that both see the same input.
+func worstRelError(f32 func(float32) float32, f64 func(float64) float64, lo, hi, step float64) (worst, at float64) {
+	for v := lo; v <= hi; v += step {
+		x := float32(v)
+		want := f64(float64(x))
+		if want == 0 {
+			continue
+		}
+		if e := math.Abs(float64(f32(x))-want) / math.Abs(want); e > worst || math.IsNaN(e) {
+			worst, at = e, float64(x)
+		}
+	}
+	return worst, at
+}
+
+// Each fast float32 function stays close to the float64 one over its whole useful
+// range, tails included (fastmath.go states the bounds).
+func TestFastMathMatchesFloat64(t *testing.T) {
+	sigmoid := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+	phi := func(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+	cases := []struct {
+		name   string
+		f32    func(float32) float32
+		f64    func(float64) float64
+		lo, hi float64
+		tol    float64
+	}{
+		{"exp32", exp32, math.Exp, -87, 88, 3e-7},
+		{"exp32 to the ends of the normal float32 range", exp32, math.Exp, -87.3, 88.7, 3e-7},
+		{"sigmoid32", sigmoid32, sigmoid, -80, 80, 5e-7},
+		// e^(−z²) inherits the float32 rounding of z²: half an ulp of 16 is 5e-7 relative
+		{"erfc32", erfc32, math.Erfc, -4, 4, 2e-6},
+		{"erfc32 tail", erfc32, math.Erfc, 4, 9, 1e-5},
+		{"phi32", phi32, phi, -8, 8, 1e-5},
+	}
+	for _, c := range cases {
+		if worst, at := worstRelError(c.f32, c.f64, c.lo, c.hi, 1e-3); worst > c.tol || math.IsNaN(worst) {
+			t.Errorf("%s: relative error %.3g at x = %g, want ≤ %.3g", c.name, worst, at, c.tol)
+		}
+	}
+	for _, x := range []float32{float32(math.Inf(1)), 89, 1000} {
+		if got := exp32(x); !math.IsInf(float64(got), 1) {
+			t.Errorf("exp32(%g) = %g, want +Inf", x, got)
+		}
+	}
+	if got := exp32(float32(math.NaN())); got == got {
+		t.Errorf("exp32(NaN) = %g, want NaN", got)
+	}
+	if got := sigmoid32(-1000); got != 0 {
+		t.Errorf("sigmoid32(-1000) = %g, want 0", got)
+	}
+}
+
+// The float32 activations against the float64 ones on 64 Ki values:
+//
+//	go test ./kernels -run '^$' -bench 'Activation' -benchtime 200x
+func BenchmarkActivation(b *testing.B) {
+	x := make([]float32, 1<<16)
+	for i := range x {
+		x[i] = float32(i%2001-1000) / 200
+	}
+	dst := make([]float32, len(x))
+	for _, c := range []struct {
+		name string
+		f    func(dst, x []float32)
+	}{{"SiLU", SiLU[float32]}, {"GELU", GELU[float32]}, {"Sigmoid", Sigmoid[float32]}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				c.f(dst, x)
+			}
+			b.ReportMetric(float64(len(x)*b.N)/b.Elapsed().Seconds()/1e6, "Mvalues/s")
+		})
+	}
+}
