@@ -17,9 +17,10 @@ import "math"
 func GELU[T Float](dst, x []T) {
 	needLen("GELU", "dst", len(dst), len(x))
 	if d, x, ok := float32s(dst, x); ok {
-		forRange(len(x), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				d[i] = x[i] * phi32(x[i])
+		inBlocks(len(x), func(lo, hi int, phi, scratch []float32) {
+			phi32s(phi, x[lo:hi], scratch)
+			for i, p := range phi {
+				d[lo+i] = x[lo+i] * p
 			}
 		})
 		return
@@ -40,10 +41,14 @@ func GELUBackward[T Float](dx, dy, x []T) {
 	needLen("GELUBackward", "dy", len(dy), len(x))
 	const invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
 	if d, dy, x, ok := float32s3(dx, dy, x); ok {
-		forRange(len(x), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				f := x[i]
-				d[i] = dy[i] * (phi32(f) + f*invSqrt2Pi*exp32(-0.5*f*f))
+		inBlocks(len(x), func(lo, hi int, phi, pdf []float32) {
+			for i, f := range x[lo:hi] {
+				pdf[i] = -0.5 * f * f
+			}
+			exp32s(pdf, pdf)
+			phi32s(phi, x[lo:hi], d[lo:hi]) // d[lo:hi] as scratch: dy is read below, and d may be dy
+			for i, f := range x[lo:hi] {
+				d[lo+i] = dy[lo+i] * (phi[i] + f*invSqrt2Pi*pdf[i])
 			}
 		})
 		return
@@ -73,9 +78,10 @@ func sigmoid64(x float64) float64 {
 func SiLU[T Float](dst, x []T) {
 	needLen("SiLU", "dst", len(dst), len(x))
 	if d, x, ok := float32s(dst, x); ok {
-		forRange(len(x), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				d[i] = x[i] * sigmoid32(x[i])
+		inBlocks(len(x), func(lo, hi int, sig, _ []float32) {
+			sigmoid32s(sig, x[lo:hi])
+			for i, s := range sig {
+				d[lo+i] = x[lo+i] * s
 			}
 		})
 		return
@@ -95,11 +101,11 @@ func SiLUBackward[T Float](dx, dy, x []T) {
 	needLen("SiLUBackward", "dx", len(dx), len(x))
 	needLen("SiLUBackward", "dy", len(dy), len(x))
 	if d, dy, x, ok := float32s3(dx, dy, x); ok {
-		forRange(len(x), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				f := x[i]
-				s := sigmoid32(f)
-				d[i] = dy[i] * s * (1 + f*(1-s))
+		inBlocks(len(x), func(lo, hi int, sig, _ []float32) {
+			sigmoid32s(sig, x[lo:hi])
+			for i, s := range sig {
+				f := x[lo+i]
+				d[lo+i] = dy[lo+i] * s * (1 + f*(1-s))
 			}
 		})
 		return
@@ -119,11 +125,7 @@ func SiLUBackward[T Float](dx, dy, x []T) {
 func Sigmoid[T Float](dst, x []T) {
 	needLen("Sigmoid", "dst", len(dst), len(x))
 	if d, x, ok := float32s(dst, x); ok {
-		forRange(len(x), func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				d[i] = sigmoid32(x[i])
-			}
-		})
+		forRange(len(x), func(lo, hi int) { sigmoid32s(d[lo:hi], x[lo:hi]) })
 		return
 	}
 	forRange(len(x), func(lo, hi int) {
@@ -171,6 +173,23 @@ func ReLUBackward[T Float](dx, dy, x []T) {
 			dx[i] = 0
 		}
 	}
+}
+
+// activationBlock is how many values the float32 activations take at a time: two
+// blocks of scratch fit on the stack and in L1.
+const activationBlock = 512
+
+// inBlocks calls body(lo, hi, a, b) over consecutive blocks [lo, hi) of at most
+// activationBlock values covering [0, n), split over the workers as forRange does;
+// a and b are scratch slices of length hi − lo.
+func inBlocks(n int, body func(lo, hi int, a, b []float32)) {
+	forRange(n, func(lo, hi int) {
+		var a, b [activationBlock]float32
+		for i := lo; i < hi; i += activationBlock {
+			end := min(i+activationBlock, hi)
+			body(i, end, a[:end-i], b[:end-i])
+		}
+	})
 }
 
 // float32s returns a and b as float32 slices when T is float32, for the fast paths.

@@ -40,6 +40,21 @@ func softmaxRow[T Float](dst, x []T) {
 			mx = v
 		}
 	}
+	if d, x, ok := float32s(dst, x); ok {
+		for j, v := range x {
+			d[j] = v - float32(mx)
+		}
+		exp32s(d, d)
+		s := float32(0)
+		for _, e := range d {
+			s += e
+		}
+		inv := 1 / s
+		for j := range d {
+			d[j] *= inv
+		}
+		return
+	}
 	m := float64(mx)
 	s := 0.0
 	for j, v := range x {
