@@ -108,7 +108,7 @@ func runPairs(ctx context.Context, env *stage.Env) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			c, err := renderPairs(k, d.ImageSize, d.PairsPerConcept, d.TestPairs, uint64(env.Config.Experiment.Seed))
+			c, err := renderPairs(k, d.ImageSize, d.PairsPerConcept, d.TestPairs, uint64(env.Config.Experiment.Seed), d.SharedSources)
 			if err != nil {
 				return err
 			}
@@ -133,11 +133,19 @@ func runPairs(ctx context.Context, env *stage.Env) error {
 }
 
 // renderPairs draws a concept's scenes and applies its edits: train pairs, then test
-// pairs, from a stream seeded by the experiment's seed and the concept's id, so a
-// concept's pairs do not depend on the rest of the catalogue.
-func renderPairs(k concepts.Concept, size, train, test int, seed uint64) (pairstore.Concept, error) {
-	rng := conceptStream(seed, k.ID)
-	set := func(n int) (pairstore.Set, error) {
+// pairs. With shared sources every concept draws the same training scenes (and the
+// same test scenes, from another stream): common random numbers, so that two concepts'
+// LoRA weights differ by what their edits do and not by which pictures each happened
+// to get — the difference the weight generator learns. Otherwise the scenes come from
+// a stream of the concept's own. Either way a concept's pairs do not depend on the
+// rest of the catalogue.
+func renderPairs(k concepts.Concept, size, train, test int, seed uint64, shared bool) (pairstore.Concept, error) {
+	own := conceptStream(seed, k.ID)
+	trainRng, testRng := own, own
+	if shared {
+		trainRng, testRng = conceptStream(seed, "sources/train"), conceptStream(seed, "sources/test")
+	}
+	set := func(rng *rand.Rand, n int) (pairstore.Set, error) {
 		s := pairstore.Set{N: n, Size: size}
 		for range n {
 			src := imaging.Scene(rng, size)
@@ -149,16 +157,17 @@ func renderPairs(k concepts.Concept, size, train, test int, seed uint64) (pairst
 		}
 		return s, nil
 	}
-	trainSet, err := set(train)
+	trainSet, err := set(trainRng, train)
 	if err != nil {
 		return pairstore.Concept{}, err
 	}
-	testSet, err := set(test)
+	testSet, err := set(testRng, test)
 	return pairstore.Concept{ID: k.ID, Train: trainSet, Test: testSet}, err
 }
 
 // conceptStream is the random stream of one concept's work, seeded by the experiment's
-// seed and the concept's id, so that it does not depend on the other concepts.
+// seed and the concept's id, so that it does not depend on the other concepts. The
+// streams that all concepts share are named with a "/", which no concept id has.
 func conceptStream(seed uint64, id string) *rand.Rand {
 	h := fnv.New64a()
 	h.Write([]byte(id))

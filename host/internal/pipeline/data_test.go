@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"dnw/host/internal/imaging"
 	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,5 +112,37 @@ func TestFoldersSourceNamesTheBrokenFile(t *testing.T) {
 	pairs, err := pairstore.Read(filepath.Join(dir, "stages/pairs/pairs.safetensors"))
 	if err != nil || pairs["neon"].Train.N+pairs["neon"].Test.N != 2 {
 		t.Errorf("neon after skipping: %+v, %v", pairs["neon"], err)
+	}
+}
+
+// With shared sources two concepts edit the same training scenes and the same test
+// scenes, and no test scene is a training scene; without, each draws its own.
+func TestSharedSources(t *testing.T) {
+	sepia := concepts.Concept{ID: "c000-sepia", Steps: []imaging.Step{{Edit: "sepia", Params: map[string]float64{"strength": 0.8}}}}
+	invert := concepts.Concept{ID: "c001-invert", Steps: []imaging.Step{{Edit: "invert"}}}
+	render := func(k concepts.Concept, shared bool) pairstore.Concept {
+		c, err := renderPairs(k, 16, 3, 2, 7, shared)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a, b := render(sepia, true), render(invert, true)
+	if !slices.Equal(a.Train.Source, b.Train.Source) || !slices.Equal(a.Test.Source, b.Test.Source) {
+		t.Error("shared sources: the two concepts' source scenes differ")
+	}
+	if slices.Equal(a.Train.Target, b.Train.Target) {
+		t.Error("shared sources: different edits gave the same targets")
+	}
+	scene := len(a.Test.Source) / a.Test.N
+	for i := range a.Train.N {
+		for j := range a.Test.N {
+			if slices.Equal(a.Train.Source[i*scene:(i+1)*scene], a.Test.Source[j*scene:(j+1)*scene]) {
+				t.Errorf("shared sources: test scene %d is training scene %d", j, i)
+			}
+		}
+	}
+	if a, b := render(sepia, false), render(invert, false); slices.Equal(a.Train.Source, b.Train.Source) {
+		t.Error("own sources: the two concepts drew the same scenes")
 	}
 }

@@ -43,8 +43,10 @@ type fitResult struct {
 }
 
 // run fine-tunes on data.Train, scoring data.Test before the first step, every
-// EvalEvery steps and at every kept step. Batches are drawn from a stream seeded by the seed and the concept's id,
-// so a concept's result does not depend on which others ran, or in which order.
+// EvalEvery steps and at every kept step. Batches are drawn from one stream that every
+// concept shares (seeded by the seed alone): with shared sources (renderPairs) every
+// fine-tune then sees the same pictures in the same order, and only the targets
+// differ. A concept's result does not depend on which others ran, or in which order.
 func (f loraFit) run(ctx context.Context, data pairstore.Concept) (fitResult, error) {
 	var res fitResult
 	g, err := engine.NewGAN(f.Model, &f.Placement, f.GAN, f.Seed)
@@ -67,7 +69,7 @@ func (f loraFit) run(ctx context.Context, data pairstore.Concept) (fitResult, er
 	if err != nil {
 		return res, err
 	}
-	rng := conceptStream(f.Seed, data.ID)
+	rng := conceptStream(f.Seed, "fit/batches")
 	keep := map[int]bool{}
 	for _, s := range f.Keep {
 		keep[s] = true

@@ -40,7 +40,7 @@ func tinyFit(t *testing.T) (loraFit, pairstore.Concept) {
 	f := loraFit{Model: m, Placement: p, Base: gen.Tensors(), Disc: disc.Tensors(),
 		GAN:   engine.GANConfig{Loss: "lsgan", LambdaL1: 100, LR: 2e-3, Batch: 2},
 		Steps: 6, EvalEvery: 3, Keep: []int{4, 6}, Metric: psnr, Seed: 1}
-	data, err := renderPairs(concepts.Concept{ID: "invert", Steps: []imaging.Step{{Edit: "invert"}}}, 16, 4, 2, 1)
+	data, err := renderPairs(concepts.Concept{ID: "invert", Steps: []imaging.Step{{Edit: "invert"}}}, 16, 4, 2, 1, true)
 	if err != nil {
 		t.Fatal(err)
 	}
