@@ -12,9 +12,11 @@ import (
 )
 
 // Regression trains a model's one output toward given targets by mean squared error
-// over every element, with AdamW and an exponential moving average of the weights:
-// the weight generator's ε-prediction objective ‖ε − ε̂θ(…)‖², with the graph's
-// inputs (the noisy chunk, its timestep, its index, the prompt) fed per step.
+// over every element, each weighted, with AdamW and an exponential moving average of
+// the weights: the weight generator's ε-prediction objective ‖ε − ε̂θ(…)‖², with the
+// graph's inputs (the noisy chunk, its timestep, its index, the prompt) fed per step.
+// The weights let a denoiser whose output is not ε̂ itself (weightgen's v output)
+// train on exactly that objective.
 type Regression struct {
 	Model *Model
 	Opt   *Adam
@@ -24,6 +26,8 @@ type Regression struct {
 	vm     G.VM
 	inputs map[string]*tensor.Dense
 	target *tensor.Dense
+	weight *tensor.Dense
+	ones   []float32 // the weights of Step(…, nil)
 }
 
 // NewRegression compiles g for batches of batch samples with parameters initialized
@@ -37,10 +41,17 @@ func NewRegression(g ir.Graph, batch int, seed uint64, opt *Adam, ema float64) (
 		return nil, fmt.Errorf("engine: regression: graph %s has %d outputs, want 1", g.Name, len(m.Outputs))
 	}
 	out := m.Outputs[0]
-	target := G.NewTensor(m.G, tensor.Float32, out.Dims(), G.WithShape(out.Shape().Clone()...), G.WithName("target"))
+	shape := out.Shape().Clone()
+	target := G.NewTensor(m.G, tensor.Float32, out.Dims(), G.WithShape(shape...), G.WithName("target"))
+	weight := G.NewTensor(m.G, tensor.Float32, out.Dims(), G.WithShape(shape...), G.WithName("weight"))
 	r := &Regression{Model: m, Opt: opt, inputs: map[string]*tensor.Dense{},
-		target: tensor.New(tensor.WithShape(out.Shape().Clone()...), tensor.Of(tensor.Float32))}
-	r.loss = G.Must(G.Mean(G.Must(G.Square(G.Must(G.Sub(out, target))))))
+		target: tensor.New(tensor.WithShape(shape...), tensor.Of(tensor.Float32)),
+		weight: tensor.New(tensor.WithShape(shape...), tensor.Of(tensor.Float32))}
+	r.ones = make([]float32, shape.TotalSize())
+	for i := range r.ones {
+		r.ones[i] = 1
+	}
+	r.loss = G.Must(G.Mean(G.Must(G.HadamardProd(weight, G.Must(G.Square(G.Must(G.Sub(out, target))))))))
 	grads, err := G.Grad(r.loss, m.Trainable...)
 	if err != nil {
 		return nil, fmt.Errorf("engine: regression gradients: %w", err)
@@ -55,6 +66,9 @@ func NewRegression(g ir.Graph, batch int, seed uint64, opt *Adam, ema float64) (
 	if err := G.Let(target, r.target); err != nil {
 		return nil, err
 	}
+	if err := G.Let(weight, r.weight); err != nil {
+		return nil, err
+	}
 	if r.vm, err = newMachine(m.G, append(G.Nodes{r.loss}, grads...), m.Trainable); err != nil {
 		return nil, err
 	}
@@ -64,13 +78,19 @@ func NewRegression(g ir.Graph, batch int, seed uint64, opt *Adam, ema float64) (
 	return r, nil
 }
 
-// Step runs one optimizer step on a batch: inputs by name, each (B, …), and the
-// targets of the output. It returns the batch's loss before the update.
-func (r *Regression) Step(inputs map[string][]float32, target []float32) (float64, error) {
+// Step runs one optimizer step on a batch: inputs by name, each (B, …), the targets
+// of the output and a weight per output element (nil weighs all by 1); the loss is
+// the mean of weight·(output − target)². It returns the batch's loss before the
+// update.
+func (r *Regression) Step(inputs map[string][]float32, target, weight []float32) (float64, error) {
 	if err := copyInputs(r.inputs, inputs); err != nil {
 		return 0, fmt.Errorf("engine: regression: %w", err)
 	}
-	if err := copyInputs(map[string]*tensor.Dense{"target": r.target}, map[string][]float32{"target": target}); err != nil {
+	if weight == nil {
+		weight = r.ones
+	}
+	given := map[string][]float32{"target": target, "weight": weight}
+	if err := copyInputs(map[string]*tensor.Dense{"target": r.target, "weight": r.weight}, given); err != nil {
 		return 0, fmt.Errorf("engine: regression: %w", err)
 	}
 	defer r.vm.Reset()

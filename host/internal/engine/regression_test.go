@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -71,7 +72,7 @@ func TestRegressionLearnsAndResumesExactly(t *testing.T) {
 	var first, last float64
 	for i := range 400 {
 		in, y := rowBatch(rng, 16)
-		loss, err := r.Step(in, y)
+		loss, err := r.Step(in, y, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +121,7 @@ func TestRegressionLearnsAndResumesExactly(t *testing.T) {
 	}
 	run := func(r *Regression, bs [][2]any) {
 		for _, b := range bs {
-			if _, err := r.Step(b[0].(map[string][]float32), b[1].([]float32)); err != nil {
+			if _, err := r.Step(b[0].(map[string][]float32), b[1].([]float32), nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -142,6 +143,44 @@ func TestRegressionLearnsAndResumesExactly(t *testing.T) {
 	for name, v := range a.EMA {
 		if !slices.Equal(v, b.EMA[name]) {
 			t.Fatalf("average of %s differs after resume", name)
+		}
+	}
+}
+
+// The loss weighs each element: weights of 2 double it, weights of 0 leave the
+// parameters where they were (no gradient, no weight decay).
+func TestRegressionWeighsTheLoss(t *testing.T) {
+	g := rowGraph(t)
+	in, y := rowBatch(rand.New(rand.NewPCG(3, 4)), 16)
+	loss := func(weight []float32) (float64, *Regression) {
+		r, err := NewRegression(g, 16, 5, NewAdam(1e-2, 0.9), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(r.Close)
+		l, err := r.Step(in, y, weight)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l, r
+	}
+	fill := func(v float32) []float32 {
+		w := make([]float32, len(y))
+		for i := range w {
+			w[i] = v
+		}
+		return w
+	}
+	plain, _ := loss(nil)
+	if twice, _ := loss(fill(2)); math.Abs(twice-2*plain) > 1e-6*plain {
+		t.Errorf("loss with weights 2: %g, want 2 × %g", twice, plain)
+	}
+	before, _ := NewRegression(g, 16, 5, NewAdam(1e-2, 0.9), 0)
+	defer before.Close()
+	_, zero := loss(fill(0))
+	for name, p := range zero.Model.Tensors() {
+		if !slices.Equal(p.Data, before.Model.Tensors()[name].Data) {
+			t.Errorf("parameter %s moved under zero weights", name)
 		}
 	}
 }

@@ -23,7 +23,8 @@ import (
 // checkpoint of stage collect, cut into chunks by the chunker plugin, with each of
 // its concept's prompts embedded once by the text-encoder plugin. It then predicts
 // every held-out concept's LoRA from each of its prompts and measures the predictions
-// against the concept's own fine-tuned LoRA (heldout.json).
+// against the concept's own fine-tuned LoRA (heldout.json), and writes summary.md, the
+// weight generator's part of the run's report.
 var weightgenStage = stage.Stage{
 	Name: "weightgen",
 	Doc:  "the diffusion model over LoRA weight chunks",
@@ -32,7 +33,7 @@ var weightgenStage = stage.Stage{
 		"weightgen.text_encoder"},
 	Inputs: []string{"concepts/catalogue.json", "collect/weights.safetensors", "collect/index.json",
 		"collect/heldout.safetensors"},
-	Outputs: []string{"denoiser.safetensors", "loss.csv", "heldout.json"},
+	Outputs: []string{"denoiser.safetensors", "loss.csv", "heldout.json", "summary.md"},
 	Run:     runWeightgen,
 }
 
@@ -108,7 +109,7 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 	}
 
 	spec := weightgen.Spec{ChunkSize: layout.ChunkSize, Widths: [3]int(w.Widths), Depths: [3]int(w.Depths),
-		Heads: w.Heads, TextDim: dim, SinDim: max(2, w.Widths[0]/2*2), BlockIndex: w.BlockIndex, Chunks: len(layout.Chunks)}
+		Heads: w.Heads, TextDim: dim, SinDim: max(2, w.Widths[0]/2*2), BlockIndex: w.BlockIndex, Output: w.Output, Chunks: len(layout.Chunks)}
 	tr, err := weightgen.NewTrainer(spec, tables, weightgen.TrainConfig{Batch: w.Batch, LR: w.LR, Steps: w.Steps,
 		WeightDecay: w.WeightDecay, EMA: w.EMA, TextDropout: w.TextDropout}, uint64(c.Experiment.Seed))
 	if err != nil {
@@ -179,7 +180,14 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 	if err := saved.Save(env.Path("denoiser.safetensors")); err != nil {
 		return err
 	}
-	if err := checkHeldout(ctx, env, saved, textPlugin.(sdk.TextEncoder), textOpts, kept); err != nil {
+	check, err := checkHeldout(ctx, env, saved, textPlugin.(sdk.TextEncoder), textOpts, kept)
+	if err != nil {
+		return err
+	}
+	err = env.Write("summary.md", func(out io.Writer) error {
+		return writeWeightgenSummary(out, saved, w.Chunker, w.TextEncoder, st.Curve, check)
+	})
+	if err != nil {
 		return err
 	}
 	return env.Write("loss.csv", func(out io.Writer) error {
@@ -289,30 +297,31 @@ type HeldoutPredict struct {
 }
 
 // checkHeldout predicts each held-out concept's LoRA from each of its prompts (one
-// step, the run's t*, a fixed seed per prediction) and writes heldout.json.
-func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, enc sdk.TextEncoder, opts sdk.Options, kept []keptCheckpoint) error {
+// step, the run's t*, a fixed seed per prediction), writes heldout.json and returns it.
+func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, enc sdk.TextEncoder, opts sdk.Options, kept []keptCheckpoint) (HeldoutCheck, error) {
+	var check HeldoutCheck
 	cat, err := concepts.ReadFile(env.Input("concepts/catalogue.json"))
 	if err != nil {
-		return err
+		return check, err
 	}
 	own, err := safetensors.ReadFile(env.Input("collect/heldout.safetensors"))
 	if err != nil {
-		return err
+		return check, err
 	}
 	p, err := weightgen.NewPredictor(saved.Spec, saved.Tables, saved.Weights)
 	if err != nil {
-		return err
+		return check, err
 	}
 	defer p.Close()
-	check := HeldoutCheck{Sampler: "one-step", BlockIndex: saved.Spec.BlockIndex}
+	check = HeldoutCheck{Sampler: "one-step", BlockIndex: saved.Spec.BlockIndex}
 	for i, k := range cat.Heldout() {
 		target, ok := own.Tensors[k.ID]
 		if !ok {
-			return fmt.Errorf("collect/heldout.safetensors has no LoRA for held-out concept %s", k.ID)
+			return check, fmt.Errorf("collect/heldout.safetensors has no LoRA for held-out concept %s", k.ID)
 		}
 		e, err := enc.Encode(ctx, k.Prompts, opts)
 		if err != nil {
-			return err
+			return check, err
 		}
 		meanToOwn, nearestToOwn := distance(saved.Codec.Mean, target.Data), math.Inf(1)
 		for _, t := range kept {
@@ -321,7 +330,7 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 		for j, prompt := range k.Prompts {
 			chunks, err := p.OneStep(e.Data[j*e.Dim:(j+1)*e.Dim], saved.Info.TStar, rand.New(rand.NewPCG(uint64(i), uint64(j))))
 			if err != nil {
-				return err
+				return check, err
 			}
 			pred := saved.Codec.Vector(chunks)
 			h := HeldoutPredict{Concept: k.ID, Prompt: prompt, PredToOwn: distance(pred, target.Data),
@@ -347,9 +356,9 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 		"mean_to_own", check.MeanToOwn, "nearest_to_own", check.NearestToOwn, "closer_than_mean", check.CloserThanMean)
 	data, err := json.MarshalIndent(check, "", "  ")
 	if err != nil {
-		return err
+		return check, err
 	}
-	return env.WriteFile("heldout.json", append(data, '\n'))
+	return check, env.WriteFile("heldout.json", append(data, '\n'))
 }
 
 // distance is the L2 distance of two vectors.

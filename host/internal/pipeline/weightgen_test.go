@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"dnw/host/internal/config"
 	"dnw/host/internal/stage"
 	"dnw/host/internal/weightgen"
 )
@@ -52,6 +53,13 @@ func TestWeightgenTrainsAndResumes(t *testing.T) {
 		t.Errorf("heldout.json: want the held-out concept's 2 prompts predicted and measured:\n%s", data)
 	}
 
+	summary, _ := os.ReadFile(filepath.Join(straight, "stages/weightgen/summary.md"))
+	for _, want := range []string{"| block-index encoding | `sinusoidal` |", "| network output | `v`", "h000-", "**mean**", "On average the predictions are"} {
+		if !strings.Contains(string(summary), want) {
+			t.Errorf("summary.md lacks %q:\n%s", want, summary)
+		}
+	}
+
 	resumed := t.TempDir()
 	err = runPipeline(t, resumed, weightgenPipeline(), 1, func(r slog.Record) bool {
 		return r.Message == "weightgen loss" && attr(r, "step").Int64() == 3
@@ -62,11 +70,30 @@ func TestWeightgenTrainsAndResumes(t *testing.T) {
 	if err := runPipeline(t, resumed, weightgenPipeline(), 1, nil); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"denoiser.safetensors", "loss.csv", "heldout.json"} {
+	for _, name := range []string{"denoiser.safetensors", "loss.csv", "heldout.json", "summary.md"} {
 		a, _ := os.ReadFile(filepath.Join(straight, "stages/weightgen", name))
 		b, err := os.ReadFile(filepath.Join(resumed, "stages/weightgen", name))
 		if err != nil || !bytes.Equal(a, b) {
 			t.Errorf("%s differs between the straight and the resumed run (%v)", name, err)
 		}
+	}
+}
+
+// The ablation without block-index encoding runs through the stage, and the run's
+// summary and held-out check say so.
+func TestWeightgenWithoutBlockIndex(t *testing.T) {
+	dir := t.TempDir()
+	err := runPipelineWith(t, dir, weightgenPipeline(), 1, nil, func(c *config.Config) { c.Weightgen.BlockIndex = "none" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := weightgen.Load(filepath.Join(dir, "stages/weightgen/denoiser.safetensors"))
+	if err != nil || saved.Spec.BlockIndex != "none" {
+		t.Fatalf("saved spec %+v, %v", saved.Spec, err)
+	}
+	summary, _ := os.ReadFile(filepath.Join(dir, "stages/weightgen/summary.md"))
+	check, _ := os.ReadFile(filepath.Join(dir, "stages/weightgen/heldout.json"))
+	if !strings.Contains(string(summary), "| block-index encoding | `none` |") || !strings.Contains(string(check), `"block_index": "none"`) {
+		t.Errorf("summary.md or heldout.json do not say block_index none:\n%s\n%s", summary, check)
 	}
 }

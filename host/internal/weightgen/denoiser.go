@@ -13,12 +13,32 @@ const (
 	IndexNone       = "none"       // no emb_n: the ablation without block-index encoding
 )
 
+// What the network's last layer outputs (weightgen.output). The objective is the
+// ε-prediction loss ‖ε − ε̂θ‖² either way (Trainer); only how ε̂θ is formed differs.
+const (
+	// OutputEpsilon: ε̂θ = F, the network predicts the noise (Ho et al. 2020).
+	OutputEpsilon = "epsilon"
+	// OutputV: ε̂θ = σ_t·w_t + α_t·F, the network predicts v = α_t·ε − σ_t·w
+	// (Salimans & Ho 2022, §4): a fixed skip carries the noisy input, so at high noise
+	// the network need not copy w_t into its output to within a small fraction, and
+	// the one-step reconstruction ŵ = (w_t − σ_t·ε̂)/α_t = α_t·w_t − σ_t·F never
+	// divides the network's error by a small α_t.
+	OutputV = "v"
+)
+
+// positionChannels is P, the size of the sinusoidal encoding of a position within a
+// chunk: 8 frequencies, periods from 2π to about 2π·3000 weights.
+const positionChannels = 16
+
 // Names of the denoiser's graph inputs.
 const (
 	InputChunk = "chunk" // (1, 1, b): the noisy chunk w_n^t, a row of b weights
-	InputTime  = "t"     // (1, d): SinEnc(t, d)
-	InputIndex = "n"     // (1, d): SinEnc(n, d); (1, N): one-hot of n for IndexLearned
-	InputText  = "text"  // (1, D): the prompt embedding τ(T), zeros for the null prompt
+	// (P, 1, b): SinEnc of every position along the chunk, P channels, the same for
+	// every sample (positionInput)
+	InputPosition = "position"
+	InputTime     = "t"    // (1, d): SinEnc(t, d)
+	InputIndex    = "n"    // (1, d): SinEnc(n, d); (1, N): one-hot of n for IndexLearned
+	InputText     = "text" // (1, D): the prompt embedding τ(T), zeros for the null prompt
 )
 
 // Spec sizes the denoiser ε̂θ(w_n^t, t, n, τ(T)).
@@ -30,6 +50,7 @@ type Spec struct {
 	TextDim    int    // D, the text encoder's embedding size
 	SinDim     int    // d, the size of the sinusoidal encodings of t and n
 	BlockIndex string // IndexSinusoidal, IndexLearned or IndexNone
+	Output     string // OutputEpsilon or OutputV
 	Chunks     int    // N, the chunks of a LoRA vector (positions n = 0…N−1; the one-hot size for IndexLearned)
 }
 
@@ -41,25 +62,33 @@ func (s Spec) embDim() int { return 4 * s.Widths[0] }
 // architecture. It is the paper's 1-D UNet over a chunk (Gong et al., ECCV 2024):
 //
 //   - the chunk is an image of height 1, (1, 1, b), so the IR's image ops apply;
+//   - beside it, positionChannels channels encode each weight's position in the
+//     chunk: convolutions and attention are blind to absolute position, and at high
+//     noise, where the input chunk is almost pure noise, the network must still write
+//     out the chunk's own pattern of weights (CoordConv, Liu et al. 2018, makes the
+//     same point for images);
 //   - three levels of 1-D ResBlocks (GroupNorm, SiLU, conv1d k=3), halving the length
 //     by a stride-2 conv1d between levels and doubling it back by upsample1d and a
 //     conv1d, with a skip from each level down to the same level up;
 //   - in the middle, at length b/4, a ResBlock, a transformer block (self-attention
 //     along the chunk, cross-attention to the prompt embedding, an MLP) and a ResBlock;
 //   - the timestep embedding emb_t = MLP(SinEnc(t)) plus the block-index embedding
-//     emb_n (per Spec.BlockIndex) is projected into every ResBlock and added at every
-//     position (upsample1d of a (C, 1, 1) value broadcasts it along the row);
+//     emb_n (per Spec.BlockIndex) plus the prompt's emb_τ = MLP(τ(T)) is projected
+//     into every ResBlock and added at every position (upsample1d of a (C, 1, 1)
+//     value broadcasts it along the row);
 //   - the last conv1d starts at zero, so the untrained model predicts ε̂ = 0.
 func Build(s Spec) (ir.Graph, error) {
 	if err := s.check(); err != nil {
 		return ir.Graph{}, err
 	}
 	b := ir.NewBuilder("denoiser")
-	emb := s.embedding(b)
 	text := b.Input(InputText, 1, s.TextDim)
+	emb := s.embedding(b, text)
 	u := unet{b: b, emb: emb, spec: s}
 
-	h := b.Conv1d("in", b.Input(InputChunk, 1, 1, s.ChunkSize), s.Widths[0], 3, 1, 1)
+	chunk := b.Input(InputChunk, 1, 1, s.ChunkSize)
+	position := b.Input(InputPosition, positionChannels, 1, s.ChunkSize)
+	h := b.Conv1d("in", b.Concat("in.position", []ir.Value{chunk, position}), s.Widths[0], 3, 1, 1)
 	length := s.ChunkSize
 	var skips []ir.Value
 	for level, width := range s.Widths {
@@ -109,12 +138,18 @@ func (s Spec) check() error {
 		return fmt.Errorf("weightgen: %d chunks: need at least one", s.Chunks)
 	case s.BlockIndex != IndexSinusoidal && s.BlockIndex != IndexLearned && s.BlockIndex != IndexNone:
 		return fmt.Errorf("weightgen: block index %q: want %s, %s or %s", s.BlockIndex, IndexSinusoidal, IndexLearned, IndexNone)
+	case s.Output != OutputEpsilon && s.Output != OutputV:
+		return fmt.Errorf("weightgen: output %q: want %s or %s", s.Output, OutputEpsilon, OutputV)
 	}
 	return nil
 }
 
-// embedding adds the inputs t (and n) and returns emb = emb_t (+ emb_n), (1, E).
-func (s Spec) embedding(b *ir.Builder) ir.Value {
+// embedding adds the inputs t (and n) and returns emb = emb_t (+ emb_n) + emb_τ, (1, E).
+// emb_τ = MLP(τ(T)) puts the prompt into every ResBlock at every level, as unCLIP adds
+// its projected CLIP embedding to the timestep embedding besides cross-attending to it
+// (Ramesh et al. 2022, §2.1): cross-attention to one context token alone reaches only
+// the middle of the UNet, and as one added vector there.
+func (s Spec) embedding(b *ir.Builder, text ir.Value) ir.Value {
 	e := s.embDim()
 	mlp := func(name string, x ir.Value) ir.Value {
 		x = b.Linear(name+".0", x, e)
@@ -129,7 +164,7 @@ func (s Spec) embedding(b *ir.Builder) ir.Value {
 			ir.WeightInit(ir.Init{Kind: ir.InitNormal, Std: 1})) // a one-hot picks row n of an N×d table
 		emb = b.Add("emb", emb, mlp("emb.n", table))
 	}
-	return emb
+	return b.Add("emb.with_text", emb, mlp("emb.text", text))
 }
 
 // unet carries what every block reads: the builder, the embedding and the spec.

@@ -11,7 +11,7 @@ import (
 // tinySpec is a denoiser small enough for unit tests: chunks of 16, widths 8/16/16.
 func tinySpec(index string) Spec {
 	return Spec{ChunkSize: 16, Widths: [3]int{8, 16, 16}, Depths: [3]int{1, 1, 1}, Heads: 2,
-		TextDim: 6, SinDim: 8, BlockIndex: index, Chunks: 5}
+		TextDim: 6, SinDim: 8, BlockIndex: index, Output: OutputV, Chunks: 5}
 }
 
 func TestBuildEveryBlockIndex(t *testing.T) {

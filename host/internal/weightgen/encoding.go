@@ -19,3 +19,16 @@ func oneHot(dst []float32, n int) {
 	clear(dst)
 	dst[n] = 1
 }
+
+// positionInput is the denoiser's position input for chunks of b weights, (P, 1, b)
+// channel-major: channel c at position j is SinEnc(j, P)[c].
+func positionInput(b int) []float32 {
+	out, enc := make([]float32, positionChannels*b), make([]float32, positionChannels)
+	for j := range b {
+		SinEnc(enc, float64(j))
+		for c, v := range enc {
+			out[c*b+j] = v
+		}
+	}
+	return out
+}

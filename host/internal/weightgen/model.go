@@ -29,7 +29,9 @@ type TrainConfig struct {
 
 // Trainer fits the denoiser by ε-prediction (Ho et al. 2020): for a chunk w_n of an
 // example, a timestep t and noise ε ~ N(0, I), the loss is ‖ε − ε̂θ(α_t·w_n + σ_t·ε, t,
-// n, τ(T))‖², averaged over a batch of (example, chunk, timestep) draws.
+// n, τ(T))‖², averaged over a batch of (example, chunk, timestep) draws. With
+// Spec.Output = OutputV, ε̂θ = σ_t·w_t + α_t·F and the same loss is α_t²·‖v − F‖²: the
+// network's target is v with weight α_t².
 type Trainer struct {
 	Spec  Spec
 	Graph ir.Graph
@@ -40,6 +42,7 @@ type Trainer struct {
 	step   int // steps taken, for the learning-rate schedule
 	in     map[string][]float32
 	target []float32
+	weight []float32 // per output value; nil for OutputEpsilon (all 1)
 }
 
 // NewTrainer compiles the denoiser of spec for training with the schedule's tables
@@ -60,15 +63,23 @@ func NewTrainer(spec Spec, tables sdk.ScheduleTables, cfg TrainConfig, seed uint
 	}
 	t := &Trainer{Spec: spec, Graph: g, Reg: reg, tables: tables, cfg: cfg,
 		in: newInputs(spec, cfg.Batch), target: make([]float32, cfg.Batch*spec.ChunkSize)}
+	if spec.Output == OutputV {
+		t.weight = make([]float32, len(t.target))
+	}
 	return t, nil
 }
 
 // newInputs allocates the denoiser's inputs for a batch of n chunks.
 func newInputs(s Spec, n int) map[string][]float32 {
 	in := map[string][]float32{
-		InputChunk: make([]float32, n*s.ChunkSize),
-		InputTime:  make([]float32, n*s.SinDim),
-		InputText:  make([]float32, n*s.TextDim),
+		InputChunk:    make([]float32, n*s.ChunkSize),
+		InputPosition: make([]float32, 0, n*positionChannels*s.ChunkSize),
+		InputTime:     make([]float32, n*s.SinDim),
+		InputText:     make([]float32, n*s.TextDim),
+	}
+	position := positionInput(s.ChunkSize)
+	for range n {
+		in[InputPosition] = append(in[InputPosition], position...)
 	}
 	switch s.BlockIndex {
 	case IndexSinusoidal:
@@ -98,10 +109,15 @@ func (t *Trainer) Step(rng *rand.Rand, data []Example) (float64, error) {
 		n := rng.IntN(s.Chunks)
 		ts := 1 + rng.IntN(len(t.tables.Alpha))
 		alpha, sigma := float32(t.tables.Alpha[ts-1]), float32(t.tables.Sigma[ts-1])
-		x, eps := t.in[InputChunk][i*b:(i+1)*b], t.target[i*b:(i+1)*b]
+		x, target := t.in[InputChunk][i*b:(i+1)*b], t.target[i*b:(i+1)*b]
 		for j, w := range e.Chunks[n*b : (n+1)*b] {
-			eps[j] = float32(rng.NormFloat64())
-			x[j] = alpha*w + sigma*eps[j]
+			eps := float32(rng.NormFloat64())
+			x[j] = alpha*w + sigma*eps
+			target[j] = eps
+			if t.weight != nil {
+				target[j] = alpha*eps - sigma*w // v
+				t.weight[i*b+j] = alpha * alpha
+			}
 		}
 		SinEnc(t.in[InputTime][i*s.SinDim:(i+1)*s.SinDim], float64(ts))
 		setIndex(s, t.in, i, n)
@@ -114,7 +130,7 @@ func (t *Trainer) Step(rng *rand.Rand, data []Example) (float64, error) {
 	}
 	t.Reg.Opt.LR = t.rate()
 	t.step++
-	return t.Reg.Step(t.in, t.target)
+	return t.Reg.Step(t.in, t.target, t.weight)
 }
 
 // rate is the learning rate of the next step: cosine decay from LR to 0 over Steps

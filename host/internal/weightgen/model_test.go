@@ -80,9 +80,9 @@ func l2(a, b []float32) float64 {
 }
 
 // tinyDenoiser is the denoiser of the overfit tests: chunks of 16, widths 16/32/32.
-func tinyDenoiser(index string) Spec {
+func tinyDenoiser(index, output string) Spec {
 	return Spec{ChunkSize: 16, Widths: [3]int{16, 32, 32}, Depths: [3]int{1, 1, 1}, Heads: 2,
-		TextDim: 6, SinDim: 16, BlockIndex: index, Chunks: 4}
+		TextDim: 6, SinDim: 16, BlockIndex: index, Output: output, Chunks: 4}
 }
 
 // train runs steps of the tiny denoiser on data (cosine-decayed from lr 5e-3) and

@@ -44,7 +44,8 @@ func NewPredictor(spec Spec, tables sdk.ScheduleTables, weights map[string]safet
 	return p, nil
 }
 
-// epsilon runs ε̂θ(x, t, n, τ) for every chunk n at timestep t.
+// epsilon runs ε̂θ(x, t, n, τ) for every chunk n at timestep t, forming it from the
+// network's output per Spec.Output.
 func (p *Predictor) epsilon(x []float32, t int, text []float32) ([]float32, error) {
 	s := p.spec
 	if len(text) != s.TextDim {
@@ -55,7 +56,15 @@ func (p *Predictor) epsilon(x []float32, t int, text []float32) ([]float32, erro
 		SinEnc(p.in[InputTime][n*s.SinDim:(n+1)*s.SinDim], float64(t))
 		copy(p.in[InputText][n*s.TextDim:(n+1)*s.TextDim], text)
 	}
-	return p.inf.Run(p.in)
+	out, err := p.inf.Run(p.in)
+	if err != nil || s.Output == OutputEpsilon {
+		return out, err
+	}
+	alpha, sigma := float32(p.tables.Alpha[t-1]), float32(p.tables.Sigma[t-1])
+	for i, f := range out {
+		out[i] = sigma*x[i] + alpha*f
+	}
+	return out, nil
 }
 
 // noise draws N·b values of N(0, I).

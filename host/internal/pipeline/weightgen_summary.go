@@ -1,0 +1,47 @@
+package pipeline
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"dnw/host/internal/weightgen"
+)
+
+// writeWeightgenSummary writes summary.md, the weight generator's part of the run's
+// report: how the denoiser was set up (its block-index encoding first, the ablation
+// the paper studies), how training went, and the held-out check with a plain verdict.
+func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, layout, textEncoder string, curve []LossRow, check HeldoutCheck) error {
+	s, info := saved.Spec, saved.Info
+	g, err := weightgen.Build(s)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Weight generator\n\n| setting | value |\n|---|---|\n")
+	row := func(k, v string, args ...any) { fmt.Fprintf(&b, "| %s | %s |\n", k, fmt.Sprintf(v, args...)) }
+	row("block-index encoding", "`%s`", s.BlockIndex)
+	row("network output", "`%s` (the loss is the ε-prediction loss)", s.Output)
+	row("denoiser", "widths %d/%d/%d, depths %d/%d/%d, %d heads, %d parameters",
+		s.Widths[0], s.Widths[1], s.Widths[2], s.Depths[0], s.Depths[1], s.Depths[2], s.Heads, g.NumParams())
+	row("chunks", "%d of %d weights (%s)", s.Chunks, s.ChunkSize, layout)
+	row("text encoder", "%s, %d values", textEncoder, s.TextDim)
+	row("noise schedule", "%s, T = %d", info.Schedule, len(saved.Tables.Alpha))
+	row("training", "%d steps; loss %.4g → %.4g", info.Steps, curve[0].Loss, curve[len(curve)-1].Loss)
+	row("held-out prediction", "%s at t* = %d", check.Sampler, info.TStar)
+
+	fmt.Fprintf(&b, "\n## Held-out check\n\nL2 distance to each held-out concept's own fine-tuned LoRA "+
+		"(stage collect), per prompt, against the mean of the training LoRAs and the nearest training LoRA.\n\n"+
+		"| concept | prompt | prediction | training mean | nearest training LoRA |\n|---|---|---|---|---|\n")
+	for _, p := range check.Predictions {
+		fmt.Fprintf(&b, "| %s | %s | %.3f | %.3f | %.3f |\n", p.Concept, p.Prompt, p.PredToOwn, p.MeanToOwn, p.NearestToOwn)
+	}
+	fmt.Fprintf(&b, "| **mean** | | **%.3f** | **%.3f** | **%.3f** |\n\n", check.PredToOwn, check.MeanToOwn, check.NearestToOwn)
+	verdict := "closer to their own LoRA than the training mean is"
+	if !(check.PredToOwn < check.MeanToOwn) {
+		verdict = "**not** closer to their own LoRA than the training mean is"
+	}
+	fmt.Fprintf(&b, "On average the predictions are %s (%d of %d predictions closer).\n", verdict, check.CloserThanMean, len(check.Predictions))
+	_, err = io.WriteString(w, b.String())
+	return err
+}
