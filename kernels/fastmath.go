@@ -6,9 +6,9 @@ import "math"
 // math.Exp and math.Erf made SiLU, GELU and the sigmoid more than half of the weight
 // generator's prediction time (docs/benchmarks.md); these stay in float32 and need no
 // branches on the common path. Against the float64 functions (fastmath_test.go, dense
-// grids): e^x and the sigmoid within 3e-7 relative, erfc and Φ within 2e-6 for
-// |x| ≤ 4 and 1e-5 in the far tails, where the float32 rounding of x² limits any
-// float32 evaluation. The float64 paths, which the gradient checks use, keep the math
+// grids): e^x and the sigmoid within 5e-7 relative, Φ within 5e-6 for |x| ≤ 5.6 and
+// 3e-5 in the lower tail, where the float32 rounding of x² limits any float32
+// evaluation. The float64 paths, which the gradient checks use, keep the math
 // package. Each works on a slice, which callers cut into blocks of at most
 // activationBlock values held on the stack.
 
