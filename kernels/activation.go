@@ -42,11 +42,11 @@ func GELUBackward[T Float](dx, dy, x []T) {
 	const invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
 	if d, dy, x, ok := float32s3(dx, dy, x); ok {
 		inBlocks(len(x), func(lo, hi int, phi, pdf []float32) {
+			phi32s(phi, x[lo:hi], pdf) // pdf is scratch until it is filled below
 			for i, f := range x[lo:hi] {
 				pdf[i] = -0.5 * f * f
 			}
 			exp32s(pdf, pdf)
-			phi32s(phi, x[lo:hi], d[lo:hi]) // d[lo:hi] as scratch: dy is read below, and d may be dy
 			for i, f := range x[lo:hi] {
 				d[lo+i] = dy[lo+i] * (phi[i] + f*invSqrt2Pi*pdf[i])
 			}

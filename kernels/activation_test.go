@@ -108,6 +108,12 @@ func TestActivationFloat32MatchesFloat64(t *testing.T) {
 		tc.b64(d64, g, tc.in)
 		tc.b32(d32, asFloat32(g), asFloat32(tc.in))
 		assertClose(t, tc.name, asFloat64(d32), d64, 1e-4)
+		// dx may be dy or the input, on the float32 paths too
+		dy, in := asFloat32(g), asFloat32(tc.in)
+		tc.b32(dy, dy, asFloat32(tc.in))
+		tc.b32(in, asFloat32(g), in)
+		assertClose(t, tc.name+" with dx = dy", asFloat64(dy), asFloat64(d32), 0)
+		assertClose(t, tc.name+" with dx = its input", asFloat64(in), asFloat64(d32), 0)
 	}
 }
 
