@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"dnw/host/internal/imaging"
 	"fmt"
 	"image"
 	"image/png"
@@ -13,6 +12,7 @@ import (
 
 	"dnw/host/internal/concepts"
 	"dnw/host/internal/config"
+	"dnw/host/internal/imaging"
 	"dnw/host/internal/pairstore"
 	"dnw/host/internal/stage"
 )

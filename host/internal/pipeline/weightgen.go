@@ -185,7 +185,7 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 		return err
 	}
 	err = env.Write("summary.md", func(out io.Writer) error {
-		return writeWeightgenSummary(out, saved, w.Chunker, w.TextEncoder, st.Curve, check)
+		return writeWeightgenSummary(out, saved, tr.Graph.NumParams(), w.Chunker, w.TextEncoder, st.Curve, check)
 	})
 	if err != nil {
 		return err

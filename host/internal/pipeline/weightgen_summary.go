@@ -11,19 +11,16 @@ import (
 // writeWeightgenSummary writes summary.md, the weight generator's part of the run's
 // report: how the denoiser was set up (its block-index encoding first, the ablation
 // the paper studies), how training went, and the held-out check with a plain verdict.
-func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, layout, textEncoder string, curve []LossRow, check HeldoutCheck) error {
+// params is the denoiser's number of trainable weights.
+func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, params int, layout, textEncoder string, curve []LossRow, check HeldoutCheck) error {
 	s, info := saved.Spec, saved.Info
-	g, err := weightgen.Build(s)
-	if err != nil {
-		return err
-	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Weight generator\n\n| setting | value |\n|---|---|\n")
 	row := func(k, v string, args ...any) { fmt.Fprintf(&b, "| %s | %s |\n", k, fmt.Sprintf(v, args...)) }
 	row("block-index encoding", "`%s`", s.BlockIndex)
 	row("network output", "`%s` (the loss is the ε-prediction loss)", s.Output)
 	row("denoiser", "widths %d/%d/%d, depths %d/%d/%d, %d heads, %d parameters",
-		s.Widths[0], s.Widths[1], s.Widths[2], s.Depths[0], s.Depths[1], s.Depths[2], s.Heads, g.NumParams())
+		s.Widths[0], s.Widths[1], s.Widths[2], s.Depths[0], s.Depths[1], s.Depths[2], s.Heads, params)
 	row("chunks", "%d of %d weights (%s)", s.Chunks, s.ChunkSize, layout)
 	row("text encoder", "%s, %d values", textEncoder, s.TextDim)
 	row("noise schedule", "%s, T = %d", info.Schedule, len(saved.Tables.Alpha))
@@ -42,6 +39,6 @@ func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, layout, textEncod
 		verdict = "**not** closer to their own LoRA than the training mean is"
 	}
 	fmt.Fprintf(&b, "On average the predictions are %s (%d of %d predictions closer).\n", verdict, check.CloserThanMean, len(check.Predictions))
-	_, err = io.WriteString(w, b.String())
+	_, err := io.WriteString(w, b.String())
 	return err
 }

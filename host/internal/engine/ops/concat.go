@@ -96,7 +96,7 @@ func (op concatOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error
 	grads := make(G.Nodes, len(op.channels))
 	lo := 0
 	for i, c := range op.channels {
-		dx, err := G.ApplyOp(channelRangeOp{newOpBase("channel_range", []int{4}, 4, total, lo, lo+c), total, lo, lo + c}, grad)
+		dx, err := G.ApplyOp(newChannelRangeOp(total, lo, lo+c), grad)
 		if err != nil {
 			return nil, fmt.Errorf("ops: concat gradient: %w", err)
 		}
@@ -110,7 +110,13 @@ var _ G.SDOp = concatOp{}
 // channelRangeOp is dy → dy[:, lo:hi], the gradient of one input of concatOp.
 type channelRangeOp struct {
 	opBase
-	total, lo, hi int
+	lo, hi int
+}
+
+// newChannelRangeOp cuts channels lo…hi−1 of a gradient of total channels (total
+// only tells ops of different concatenations apart).
+func newChannelRangeOp(total, lo, hi int) channelRangeOp {
+	return channelRangeOp{newOpBase("channel_range", []int{4}, 4, total, lo, hi), lo, hi}
 }
 
 func (op channelRangeOp) InferShape(inputs ...G.DimSizer) (tensor.Shape, error) {
