@@ -283,7 +283,24 @@ type HeldoutCheck struct {
 	MeanToOwn      float64 `json:"mean_to_own"`
 	NearestToOwn   float64 `json:"nearest_to_own"`
 	CloserThanMean int     `json:"closer_than_mean"` // predictions nearer their own LoRA than the mean is
+	// Training is the same measure on concepts the generator trained on: it tells a
+	// generator that cannot fit its own data (underfitting: the prompt has no effect)
+	// from one that fits it but does not carry over to new concepts.
+	Training TrainingFit `json:"training"`
 }
+
+// TrainingFit measures one-step predictions for training concepts, from each one's
+// first prompt, against the mean of the concept's own kept checkpoints (what the
+// ε-prediction loss drives a prediction towards).
+type TrainingFit struct {
+	Concepts       int     `json:"concepts"` // the first trainingFitConcepts training concepts
+	PredToOwn      float64 `json:"pred_to_own"`
+	MeanToOwn      float64 `json:"mean_to_own"`
+	CloserThanMean int     `json:"closer_than_mean"`
+}
+
+// trainingFitConcepts bounds the training-fit measure's cost: one prediction each.
+const trainingFitConcepts = 16
 
 // HeldoutPredict is one prediction of heldout.json.
 type HeldoutPredict struct {
@@ -352,13 +369,71 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 	if n := float64(len(check.Predictions)); n > 0 {
 		check.PredToOwn, check.MeanToOwn, check.NearestToOwn = check.PredToOwn/n, check.MeanToOwn/n, check.NearestToOwn/n
 	}
+	if check.Training, err = checkTrainingFit(ctx, p, saved, enc, opts, kept); err != nil {
+		return check, err
+	}
 	env.Log.Info("held-out check", "predictions", len(check.Predictions), "pred_to_own", check.PredToOwn,
-		"mean_to_own", check.MeanToOwn, "nearest_to_own", check.NearestToOwn, "closer_than_mean", check.CloserThanMean)
+		"mean_to_own", check.MeanToOwn, "nearest_to_own", check.NearestToOwn, "closer_than_mean", check.CloserThanMean,
+		"training_pred_to_own", check.Training.PredToOwn, "training_mean_to_own", check.Training.MeanToOwn)
 	data, err := json.MarshalIndent(check, "", "  ")
 	if err != nil {
 		return check, err
 	}
 	return check, env.WriteFile("heldout.json", append(data, '\n'))
+}
+
+// checkTrainingFit predicts the first trainingFitConcepts training concepts' LoRAs,
+// each from its first prompt, and measures them against the mean of the concept's
+// kept checkpoints.
+func checkTrainingFit(ctx context.Context, p *weightgen.Predictor, saved weightgen.Saved, enc sdk.TextEncoder, opts sdk.Options, kept []keptCheckpoint) (TrainingFit, error) {
+	var order []string
+	own, count := map[string][]float32{}, map[string]int{}
+	for _, k := range kept {
+		sum, ok := own[k.concept]
+		if !ok {
+			if len(order) == trainingFitConcepts {
+				continue
+			}
+			order = append(order, k.concept)
+			sum = make([]float32, len(k.vector))
+			own[k.concept] = sum
+		}
+		for i, x := range k.vector {
+			sum[i] += x
+		}
+		count[k.concept]++
+	}
+	prompts := make([]string, len(order))
+	for i, c := range order {
+		for _, k := range kept {
+			if k.concept == c {
+				prompts[i] = k.prompts[0]
+				break
+			}
+		}
+	}
+	e, err := enc.Encode(ctx, prompts, opts)
+	if err != nil {
+		return TrainingFit{}, err
+	}
+	fit := TrainingFit{Concepts: len(order)}
+	for i, c := range order {
+		target := own[c]
+		for j := range target {
+			target[j] /= float32(count[c])
+		}
+		chunks, err := p.OneStep(e.Data[i*e.Dim:(i+1)*e.Dim], saved.Info.TStar, rand.New(rand.NewPCG(uint64(i), 1<<32)))
+		if err != nil {
+			return fit, err
+		}
+		pred, mean := distance(saved.Codec.Vector(chunks), target), distance(saved.Codec.Mean, target)
+		fit.PredToOwn += pred / float64(len(order))
+		fit.MeanToOwn += mean / float64(len(order))
+		if pred < mean {
+			fit.CloserThanMean++
+		}
+	}
+	return fit, nil
 }
 
 // distance is the L2 distance of two vectors.

@@ -39,6 +39,21 @@ func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, params int, layou
 		verdict = "**not** closer to their own LoRA than the training mean is"
 	}
 	fmt.Fprintf(&b, "On average the predictions are %s (%d of %d predictions closer).\n", verdict, check.CloserThanMean, len(check.Predictions))
+
+	fit := check.Training
+	fmt.Fprintf(&b, "\n## Fit to the training concepts\n\nThe same measure for the first %d training concepts, "+
+		"from each one's first prompt, against the mean of the concept's kept checkpoints: "+
+		"prediction %.3f, training mean %.3f (%d of %d closer). ", fit.Concepts, fit.PredToOwn, fit.MeanToOwn, fit.CloserThanMean, fit.Concepts)
+	switch {
+	case !(fit.PredToOwn < fit.MeanToOwn):
+		b.WriteString("The generator does not fit even the concepts it trained on: it underfits, and its output " +
+			"barely depends on the prompt. Train longer, widen the denoiser, or shrink the LoRA it must write.\n")
+	case !(check.PredToOwn < check.MeanToOwn):
+		b.WriteString("The generator fits the concepts it trained on but does not carry that over to new ones: " +
+			"more training concepts, or a text encoder that relates the held-out prompts to the training ones, would help.\n")
+	default:
+		b.WriteString("The generator fits the concepts it trained on and carries that over to new ones.\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -52,9 +52,13 @@ func TestWeightgenTrainsAndResumes(t *testing.T) {
 		check.Predictions[0].NearestConcept == "" || check.Predictions[0].Concept[0] != 'h' {
 		t.Errorf("heldout.json: want the held-out concept's 2 prompts predicted and measured:\n%s", data)
 	}
+	if fit := check.Training; fit.Concepts != 3 || !(fit.PredToOwn > 0) || !(fit.MeanToOwn > 0) {
+		t.Errorf("heldout.json: want the 3 training concepts' fit measured:\n%s", data)
+	}
 
 	summary, _ := os.ReadFile(filepath.Join(straight, "stages/weightgen/summary.md"))
-	for _, want := range []string{"| block-index encoding | `sinusoidal` |", "| network output | `v`", "h000-", "**mean**", "On average the predictions are"} {
+	for _, want := range []string{"| block-index encoding | `sinusoidal` |", "| network output | `v`", "h000-", "**mean**", "On average the predictions are",
+		"## Fit to the training concepts\n\nThe same measure for the first 3 training concepts"} {
 		if !strings.Contains(string(summary), want) {
 			t.Errorf("summary.md lacks %q:\n%s", want, summary)
 		}
