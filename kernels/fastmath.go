@@ -23,10 +23,27 @@ func exp32(x float32) float32 {
 // cephes/single/expf.c): x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-7
 // polynomial, times 2^n put straight into the exponent bits. Relative error ≤ 2e-7
 // where the result is a normal float32; outside (−87, 88), where it underflows or
-// overflows, math.Exp. It works on slices because the iterations are independent, so
-// the processor overlaps their polynomial chains, which one call per value (the body
-// is too large to inline) keeps apart.
+// overflows, math.Exp. Where the processor has them (exp32_amd64.s), vector
+// instructions compute eight values at once; exp32Scalar takes the rest: the values
+// beyond the last whole group of eight, and any group holding a value out of range.
 func exp32s(dst, x []float32) {
+	dst = dst[:len(x)]
+	if !hasExp32Vector {
+		exp32Scalar(dst, x)
+		return
+	}
+	for i := 0; i < len(x); {
+		i += exp32Vector(dst[i:], x[i:])
+		end := min(i+8, len(x))
+		exp32Scalar(dst[i:end], x[i:end])
+		i = end
+	}
+}
+
+// exp32Scalar is exp32s one value at a time. It works on slices because the
+// iterations are independent, so the processor overlaps their polynomial chains,
+// which one call per value (the body is too large to inline) keeps apart.
+func exp32Scalar(dst, x []float32) {
 	dst = dst[:len(x)]
 	for i, v := range x {
 		if v < -87 || v > 88 || v != v {
