@@ -1,6 +1,10 @@
 package kernels
 
-import "math"
+import (
+	"math"
+
+	"dnw/kernels/internal/vector"
+)
 
 // float32 transcendentals for the activations' float32 paths. Going through float64
 // math.Exp and math.Erf made SiLU, GELU and the sigmoid more than half of the weight
@@ -23,17 +27,17 @@ func exp32(x float32) float32 {
 // cephes/single/expf.c): x = n·ln2 + r with |r| ≤ ln2/2, e^r by a degree-7
 // polynomial, times 2^n put straight into the exponent bits. Relative error ≤ 2e-7
 // where the result is a normal float32; outside (−87, 88), where it underflows or
-// overflows, math.Exp. Where the processor has them (exp32_amd64.s), vector
+// overflows, math.Exp. Where the processor has them (internal/vector), vector
 // instructions compute eight values at once; exp32Scalar takes the rest: the values
 // beyond the last whole group of eight, and any group holding a value out of range.
 func exp32s(dst, x []float32) {
 	dst = dst[:len(x)]
-	if !hasExp32Vector {
+	if !vector.HasExp {
 		exp32Scalar(dst, x)
 		return
 	}
 	for i := 0; i < len(x); {
-		i += exp32Vector(dst[i:], x[i:])
+		i += vector.Exp(dst[i:], x[i:])
 		end := min(i+8, len(x))
 		exp32Scalar(dst[i:end], x[i:end])
 		i = end

@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// Constants of exp32s (fastmath.go), eight copies each: one YMM register's worth, so
+// Constants of kernels.exp32s (kernels/fastmath.go), eight copies each: one YMM register's worth, so
 // that the arithmetic can take them straight from memory.
 #define EIGHT(name, bits) \
 	DATA name<>+0(SB)/4, $bits; DATA name<>+4(SB)/4, $bits; \
@@ -25,12 +25,12 @@ EIGHT(expP5, 0x3f000000)    // 5.0000001201e-1
 EIGHT(expOne, 0x3f800000)   // 1
 EIGHT(expBias, 0x0000007f)  // 127, the float32 exponent bias, as int32
 
-// func exp32AVX2(dst, x *float32, n int) int
+// func expAVX2(dst, x *float32, n int) int
 //
 // e^x for x[0:n] into dst, eight at a time, with AVX2 and FMA; it stops before the
 // first group of eight that holds a value outside [−87, 88] or a NaN, or has fewer
 // than eight values left, and returns how many it wrote.
-TEXT ·exp32AVX2(SB), NOSPLIT, $0-32
+TEXT ·expAVX2(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
