@@ -75,13 +75,28 @@ func exp32Scalar(dst, x []float32) {
 }
 
 // sigmoid32s writes σ(x[i]) = 1/(1 + e^−x[i]) into dst[i] (dst may be x); e^−x
-// overflowing to +Inf gives 0, as it should.
+// overflowing to +Inf gives 0, as it should. As exp32s, vector instructions take the
+// groups of eight they can.
 func sigmoid32s(dst, x []float32) {
 	dst = dst[:len(x)]
+	if !vector.HasExp {
+		sigmoid32Scalar(dst, x)
+		return
+	}
+	for i := 0; i < len(x); {
+		i += vector.Sigmoid(dst[i:], x[i:])
+		end := min(i+8, len(x))
+		sigmoid32Scalar(dst[i:end], x[i:end])
+		i = end
+	}
+}
+
+// sigmoid32Scalar is sigmoid32s through exp32Scalar.
+func sigmoid32Scalar(dst, x []float32) {
 	for i, v := range x {
 		dst[i] = -v
 	}
-	exp32s(dst, dst)
+	exp32Scalar(dst, dst)
 	for i, e := range dst {
 		dst[i] = 1 / (1 + e)
 	}
@@ -91,8 +106,23 @@ func sigmoid32s(dst, x []float32) {
 // be x), with erfc by the Chebyshev fit of Numerical Recipes (Press et al., 2nd ed.,
 // §6.2, erfcc), whose fractional error is below 1.2e-7 everywhere: relative accuracy
 // in the tails too, where 1 − erf would cancel (GELU's Φ(x) for x ≪ 0). scratch holds
-// len(x) values.
+// len(x) values. As exp32s, vector instructions take the groups of eight they can.
 func phi32s(dst, x, scratch []float32) {
+	dst = dst[:len(x)]
+	if !vector.HasExp {
+		phi32Scalar(dst, x, scratch)
+		return
+	}
+	for i := 0; i < len(x); {
+		i += vector.Phi(dst[i:], x[i:])
+		end := min(i+8, len(x))
+		phi32Scalar(dst[i:end], x[i:end], scratch[i:end])
+		i = end
+	}
+}
+
+// phi32Scalar is phi32s one value at a time (and exp32s on the slice).
+func phi32Scalar(dst, x, scratch []float32) {
 	dst, t := dst[:len(x)], scratch[:len(x)]
 	for i, v := range x {
 		z := v * (1 / math.Sqrt2) // erfc(−z) = 2 − erfc(z)

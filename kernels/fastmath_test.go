@@ -119,6 +119,49 @@ func TestExp32sOnSlices(t *testing.T) {
 	}
 }
 
+// sigmoid32s on whole slices: the vector path matches the float64 sigmoid as one
+// value at a time does, and values whose e^−x leaves the float32 range come out right
+// beside it.
+func TestSigmoid32sOnSlices(t *testing.T) {
+	var x []float32
+	for v := -87.0; v <= 100; v += 1e-3 { // below −87, σ(x) < 2e-38 comes out as 0
+		x = append(x, float32(v))
+	}
+	got := make([]float32, len(x))
+	sigmoid32s(got, x)
+	for i, v := range x {
+		want := 1 / (1 + math.Exp(-float64(v)))
+		if e := math.Abs(float64(got[i])-want) / want; e > 5e-7 || math.IsNaN(e) {
+			t.Fatalf("sigmoid32s(%g) = %g, want %g (relative error %.3g)", v, got[i], want, e)
+		}
+	}
+	v := []float32{1, 2, 3, float32(math.NaN()), 5, 6, 7, 8, float32(math.Inf(-1)), 0}
+	sigmoid32s(v, v)
+	if v[3] == v[3] || v[8] != 0 || v[9] != 0.5 {
+		t.Errorf("sigmoid32s of NaN, −Inf, 0 = %g, %g, %g; want NaN, 0, 0.5", v[3], v[8], v[9])
+	}
+}
+
+// phi32s on whole slices: the vector path keeps phi32's accuracy, in both tails.
+func TestPhi32sOnSlices(t *testing.T) {
+	var x []float32
+	for v := -12.0; v <= 12; v += 1e-3 {
+		x = append(x, float32(v))
+	}
+	got, scratch := make([]float32, len(x)), make([]float32, len(x))
+	phi32s(got, x, scratch)
+	for i, v := range x {
+		want := 0.5 * math.Erfc(-float64(v)/math.Sqrt2)
+		tol := 5e-6
+		if v < -5.6 {
+			tol = 3e-5 // as TestFastMathMatchesFloat64 states for the lower tail
+		}
+		if e := math.Abs(float64(got[i])-want) / want; e > tol || math.IsNaN(e) {
+			t.Fatalf("phi32s(%g) = %g, want %g (relative error %.3g)", v, got[i], want, e)
+		}
+	}
+}
+
 // The float32 activations against the float64 ones on 64 Ki values:
 //
 //	go test ./kernels -run '^$' -bench 'Activation' -benchtime 200x

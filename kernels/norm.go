@@ -124,22 +124,40 @@ func groupNorm[T Float](kernel string, dst, mean, rstd, x, gamma, beta []T, n, c
 	})
 }
 
-// normMoments returns the mean of xs and 1/√(biased variance + eps), two-pass in float64.
+// normMoments returns the mean of xs and 1/√(biased variance + eps), two-pass in
+// float64. Each pass keeps four running sums, not one: the additions into one sum
+// wait on each other, those into four overlap, and the passes were the largest part
+// of GroupNorm's time (docs/benchmarks.md, weight generator).
 func normMoments[T Float](xs []T, eps float64) (mu, rstd float64) {
 	if len(xs) == 0 {
 		return 0, 1 / math.Sqrt(eps)
 	}
-	s := 0.0
-	for _, v := range xs {
-		s += float64(v)
+	var s [4]float64
+	i := 0
+	for ; i+4 <= len(xs); i += 4 {
+		s[0] += float64(xs[i])
+		s[1] += float64(xs[i+1])
+		s[2] += float64(xs[i+2])
+		s[3] += float64(xs[i+3])
 	}
-	mu = s / float64(len(xs))
-	q := 0.0
-	for _, v := range xs {
-		d := float64(v) - mu
-		q += d * d
+	for ; i < len(xs); i++ {
+		s[0] += float64(xs[i])
 	}
-	return mu, 1 / math.Sqrt(q/float64(len(xs))+eps)
+	mu = (s[0] + s[1] + s[2] + s[3]) / float64(len(xs))
+	var q [4]float64
+	i = 0
+	for ; i+4 <= len(xs); i += 4 {
+		d0, d1, d2, d3 := float64(xs[i])-mu, float64(xs[i+1])-mu, float64(xs[i+2])-mu, float64(xs[i+3])-mu
+		q[0] += d0 * d0
+		q[1] += d1 * d1
+		q[2] += d2 * d2
+		q[3] += d3 * d3
+	}
+	for ; i < len(xs); i++ {
+		d := float64(xs[i]) - mu
+		q[0] += d * d
+	}
+	return mu, 1 / math.Sqrt((q[0]+q[1]+q[2]+q[3])/float64(len(xs))+eps)
 }
 
 // groupNormBackward is GroupNormBackward; kernel names the exported caller in panics.

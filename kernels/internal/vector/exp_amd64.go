@@ -25,3 +25,36 @@ func Exp(dst, x []float32) int {
 	_ = dst[len(x)-1]
 	return expAVX2(&dst[0], &x[0], len(x))
 }
+
+// sigmoidAVX2 is expAVX2 for σ(x) = 1/(1 + e^−x): it stops where −x is out of range.
+//
+//go:noescape
+func sigmoidAVX2(dst, x *float32, n int) int
+
+// Sigmoid writes σ(x) = 1/(1 + e^−x) into a prefix of dst as Exp does e^x, and
+// returns how many: whole groups of eight, up to the first group that holds a value
+// outside [−88, 87] or a NaN.
+func Sigmoid(dst, x []float32) int {
+	if !HasExp || len(x) < 8 {
+		return 0
+	}
+	_ = dst[len(x)-1]
+	return sigmoidAVX2(&dst[0], &x[0], len(x))
+}
+
+// phiAVX2 is expAVX2 for the standard normal CDF Φ(x): it stops where |x| is above
+// about 13.
+//
+//go:noescape
+func phiAVX2(dst, x *float32, n int) int
+
+// Phi writes the standard normal CDF Φ(x) into a prefix of dst as Exp does e^x, and
+// returns how many: whole groups of eight, up to the first group that holds a NaN or
+// a value beyond about ±13.
+func Phi(dst, x []float32) int {
+	if !HasExp || len(x) < 8 {
+		return 0
+	}
+	_ = dst[len(x)-1]
+	return phiAVX2(&dst[0], &x[0], len(x))
+}
