@@ -47,14 +47,16 @@ demo: build
 # test is the project's test command (README, .ci/run): every package with the race
 # detector, the engine's long heap check and the weight generator's overfit test
 # without it (too slow under -race), the
-# kernels once more on the pure-Go backend (the build without TAGS), and the example
-# external plugin, which is a module of its own.
+# kernels once more on the pure-Go backend (the build without TAGS) and without the
+# assembly (purego: the Go loops the vector instructions stand in for), and the
+# example external plugin, which is a module of its own.
 test: deps
 	$(GO) build ./...
 	$(GO) test -race -tags "$(TAGS)" ./...
 	$(GO) test -tags "$(TAGS)" -run HeapStaysFlat ./host/internal/engine/
 	$(GO) test -tags "$(TAGS)" -run 'Overfit|WithoutBlockIndex' ./host/internal/weightgen/
 	$(GO) test ./kernels/
+	$(GO) test -tags purego ./kernels/...
 	cd plugins/examples/polynomial-schedule && $(GO) test ./...
 
 # check is what CI adds to the tests: vet and formatting.
