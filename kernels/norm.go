@@ -117,11 +117,26 @@ func groupNorm[T Float](kernel string, dst, mean, rstd, x, gamma, beta []T, n, c
 			// y = x·scale + (shift − μ·scale)
 			shift -= mu * scale
 			off := ng*size + j*hw
-			for p := off; p < off+hw; p++ {
-				dst[p] = T(float64(x[p])*scale + shift)
-			}
+			affine(dst[off:off+hw], x[off:off+hw], scale, shift)
 		}
 	})
+}
+
+// affine writes dst[i] = x[i]·scale + shift. For float32 it computes in float32, as
+// torch's GroupNorm does; the float64 round trip per value was most of GroupNorm's
+// time in the weight generator's prediction.
+func affine[T Float](dst, x []T, scale, shift float64) {
+	if d, x, ok := float32s(dst, x); ok {
+		s, b := float32(scale), float32(shift)
+		d = d[:len(x)]
+		for i, v := range x {
+			d[i] = v*s + b
+		}
+		return
+	}
+	for i, v := range x {
+		dst[i] = T(float64(v)*scale + shift)
+	}
 }
 
 // normMoments returns the mean of xs and 1/√(biased variance + eps), two-pass in
