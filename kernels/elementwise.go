@@ -142,3 +142,26 @@ func checkChannels[T Float](kernel, arg string, n, h, w int, parts [][]T, channe
 	}
 	return total
 }
+
+// Transpose swaps the last two axes of a batch of matrices: image channels to tokens
+// and back. It is its own adjoint with rows and cols swapped. dst must not overlap x.
+//
+//	// x: (B, R, C); dst: (B, C, R)
+//	dst[b, j, i] = x[b, i, j]
+func Transpose[T Float](dst, x []T, batch, rows, cols int) {
+	if batch < 0 || rows < 0 || cols < 0 {
+		panic(fmt.Sprintf("kernels: Transpose: bad sizes batch=%d rows=%d cols=%d", batch, rows, cols))
+	}
+	needLen("Transpose", "x", len(x), batch*rows*cols)
+	needLen("Transpose", "dst", len(dst), batch*rows*cols)
+	size := rows * cols
+	forEach(batch, func(_, b int) {
+		xs, ds := x[b*size:(b+1)*size], dst[b*size:(b+1)*size]
+		for i := range rows {
+			row := xs[i*cols : (i+1)*cols]
+			for j, v := range row {
+				ds[j*rows+i] = v
+			}
+		}
+	})
+}

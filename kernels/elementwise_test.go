@@ -130,3 +130,29 @@ func TestConcatChannelsPanicsOnBadPart(t *testing.T) {
 		t.Fatalf("panic %q", msg)
 	}
 }
+
+// Transpose against the definition, and twice is the identity.
+func TestTranspose(t *testing.T) {
+	const b, r, c = 2, 3, 5
+	x := make([]float64, b*r*c)
+	for i := range x {
+		x[i] = float64(i)
+	}
+	y, back := make([]float64, len(x)), make([]float64, len(x))
+	Transpose(y, x, b, r, c)
+	for n := range b {
+		for i := range r {
+			for j := range c {
+				if got, want := y[n*r*c+j*r+i], x[n*r*c+i*c+j]; got != want {
+					t.Fatalf("dst[%d, %d, %d] = %g, want %g", n, j, i, got, want)
+				}
+			}
+		}
+	}
+	Transpose(back, y, b, c, r)
+	for i := range x {
+		if back[i] != x[i] {
+			t.Fatalf("transposed twice: %v, want %v", back, x)
+		}
+	}
+}
