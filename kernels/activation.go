@@ -1,6 +1,10 @@
 package kernels
 
-import "math"
+import (
+	"math"
+
+	"dnw/kernels/internal/vector"
+)
 
 // Smooth and gating activations, element-wise over slices of any shape. gorgonia lacks
 // GELU and SiLU (ENGINEERING.md §3); Sigmoid and ReLU are here so the weight
@@ -79,9 +83,10 @@ func SiLU[T Float](dst, x []T) {
 	needLen("SiLU", "dst", len(dst), len(x))
 	if d, x, ok := float32s(dst, x); ok {
 		inBlocks(len(x), func(lo, hi int, sig, _ []float32) {
-			sigmoid32s(sig, x[lo:hi])
-			for i, s := range sig {
-				d[lo+i] = x[lo+i] * s
+			done := vector.SiLU(d[lo:hi], x[lo:hi]) // as much as vector instructions take
+			sigmoid32s(sig[done:], x[lo+done:hi])
+			for i, s := range sig[done:] {
+				d[lo+done+i] = x[lo+done+i] * s
 			}
 		})
 		return

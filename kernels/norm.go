@@ -3,6 +3,8 @@ package kernels
 import (
 	"fmt"
 	"math"
+
+	"dnw/kernels/internal/vector"
 )
 
 // Normalization layers: group norm (and through it instance norm and layer norm over
@@ -129,8 +131,8 @@ func affine[T Float](dst, x []T, scale, shift float64) {
 	if d, x, ok := float32s(dst, x); ok {
 		s, b := float32(scale), float32(shift)
 		d = d[:len(x)]
-		for i, v := range x {
-			d[i] = v*s + b
+		for i := vector.Affine(d, x, s, b); i < len(x); i++ {
+			d[i] = x[i]*s + b
 		}
 		return
 	}
@@ -140,39 +142,41 @@ func affine[T Float](dst, x []T, scale, shift float64) {
 }
 
 // normMoments returns the mean of xs and 1/√(biased variance + eps), two-pass in
-// float64. Each pass keeps four running sums, not one: the additions into one sum
-// wait on each other, those into four overlap, and the passes were the largest part
-// of GroupNorm's time (docs/benchmarks.md, weight generator).
+// float64. The passes were the largest part of GroupNorm's time in the weight
+// generator's prediction (docs/benchmarks.md): for float32, vector instructions
+// (internal/vector) widen and add eight values at a time; elsewhere each pass keeps
+// four running sums, whose additions overlap where one sum's would wait on each other.
 func normMoments[T Float](xs []T, eps float64) (mu, rstd float64) {
 	if len(xs) == 0 {
 		return 0, 1 / math.Sqrt(eps)
 	}
+	n := float64(len(xs))
+	value := func(v float64) float64 { return v }
+	squaredDev := func(v float64) float64 { return (v - mu) * (v - mu) }
+	if x32, _, ok := float32s(xs, xs); ok {
+		s, k := vector.Sum(x32)
+		mu = (s + sum4(x32[k:], value)) / n
+		q, k := vector.SumSquaredDev(x32, mu)
+		return mu, 1 / math.Sqrt((q+sum4(x32[k:], squaredDev))/n+eps)
+	}
+	mu = sum4(xs, value) / n
+	return mu, 1 / math.Sqrt(sum4(xs, squaredDev)/n+eps)
+}
+
+// sum4 is Σ f(x) in float64 over four running sums.
+func sum4[T Float](xs []T, f func(float64) float64) float64 {
 	var s [4]float64
 	i := 0
 	for ; i+4 <= len(xs); i += 4 {
-		s[0] += float64(xs[i])
-		s[1] += float64(xs[i+1])
-		s[2] += float64(xs[i+2])
-		s[3] += float64(xs[i+3])
+		s[0] += f(float64(xs[i]))
+		s[1] += f(float64(xs[i+1]))
+		s[2] += f(float64(xs[i+2]))
+		s[3] += f(float64(xs[i+3]))
 	}
 	for ; i < len(xs); i++ {
-		s[0] += float64(xs[i])
+		s[0] += f(float64(xs[i]))
 	}
-	mu = (s[0] + s[1] + s[2] + s[3]) / float64(len(xs))
-	var q [4]float64
-	i = 0
-	for ; i+4 <= len(xs); i += 4 {
-		d0, d1, d2, d3 := float64(xs[i])-mu, float64(xs[i+1])-mu, float64(xs[i+2])-mu, float64(xs[i+3])-mu
-		q[0] += d0 * d0
-		q[1] += d1 * d1
-		q[2] += d2 * d2
-		q[3] += d3 * d3
-	}
-	for ; i < len(xs); i++ {
-		d := float64(xs[i]) - mu
-		q[0] += d * d
-	}
-	return mu, 1 / math.Sqrt((q[0]+q[1]+q[2]+q[3])/float64(len(xs))+eps)
+	return (s[0] + s[1]) + (s[2] + s[3])
 }
 
 // groupNormBackward is GroupNormBackward; kernel names the exported caller in panics.

@@ -34,26 +34,23 @@ func softmaxRow[T Float](dst, x []T) {
 	if len(x) == 0 {
 		return
 	}
+	if d, x, ok := float32s(dst, x); ok {
+		mx := max32s(x)
+		for j, v := range x {
+			d[j] = v - mx
+		}
+		exp32s(d, d)
+		inv := 1 / sum32s(d)
+		for j := range d {
+			d[j] *= inv
+		}
+		return
+	}
 	mx := x[0]
 	for _, v := range x[1:] {
 		if v > mx {
 			mx = v
 		}
-	}
-	if d, x, ok := float32s(dst, x); ok {
-		for j, v := range x {
-			d[j] = v - float32(mx)
-		}
-		exp32s(d, d)
-		s := float32(0)
-		for _, e := range d {
-			s += e
-		}
-		inv := 1 / s
-		for j := range d {
-			d[j] *= inv
-		}
-		return
 	}
 	m := float64(mx)
 	s := 0.0
@@ -66,6 +63,36 @@ func softmaxRow[T Float](dst, x []T) {
 	for j := range dst {
 		dst[j] = T(float64(dst[j]) * inv)
 	}
+}
+
+// max32s is the largest value of x (not empty), and sum32s the sum of x, each over
+// four running values: one would make every step wait for the one before (attention
+// rows are short, so these loops were most of softmax's time beside e^x).
+func max32s(x []float32) float32 {
+	m := [4]float32{x[0], x[0], x[0], x[0]}
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		m[0], m[1], m[2], m[3] = max(m[0], x[i]), max(m[1], x[i+1]), max(m[2], x[i+2]), max(m[3], x[i+3])
+	}
+	for ; i < len(x); i++ {
+		m[0] = max(m[0], x[i])
+	}
+	return max(m[0], m[1], m[2], m[3])
+}
+
+func sum32s(x []float32) float32 {
+	var s [4]float32
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s[0] += x[i]
+		s[1] += x[i+1]
+		s[2] += x[i+2]
+		s[3] += x[i+3]
+	}
+	for ; i < len(x); i++ {
+		s[0] += x[i]
+	}
+	return (s[0] + s[1]) + (s[2] + s[3])
 }
 
 // SoftmaxBackward is the backward pass of Softmax from its output y (rows, cols):

@@ -58,3 +58,17 @@ func Phi(dst, x []float32) int {
 	_ = dst[len(x)-1]
 	return phiAVX2(&dst[0], &x[0], len(x))
 }
+
+// siluAVX2 is sigmoidAVX2 for x·σ(x).
+//
+//go:noescape
+func siluAVX2(dst, x *float32, n int) int
+
+// SiLU writes x·σ(x) into a prefix of dst as Sigmoid does σ(x), and returns how many.
+func SiLU(dst, x []float32) int {
+	if !HasExp || len(x) < 8 {
+		return 0
+	}
+	_ = dst[len(x)-1]
+	return siluAVX2(&dst[0], &x[0], len(x))
+}

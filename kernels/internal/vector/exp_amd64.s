@@ -184,3 +184,32 @@ done:
 	VZEROUPPER
 	MOVQ AX, ret+24(FP)
 	RET
+
+// func siluAVX2(dst, x *float32, n int) int
+//
+// x·σ(x) for x[0:n] into dst, eight at a time, under sigmoidAVX2's conditions.
+TEXT ·siluAVX2(SB), NOSPLIT, $0-32
+	MOVQ   dst+0(FP), DI
+	MOVQ   x+8(FP), SI
+	MOVQ   n+16(FP), CX
+	XORQ   AX, AX
+	VXORPS Y4, Y4, Y4
+
+loop:
+	LEAQ    8(AX), DX
+	CMPQ    DX, CX
+	JGT     done
+	VMOVUPS (SI)(AX*4), Y7
+	VSUBPS  Y7, Y4, Y0
+	INRANGE
+	EXP
+	VADDPS  expOne<>(SB), Y2, Y2
+	VDIVPS  Y2, Y7, Y2 // x/(1 + e^−x)
+	VMOVUPS Y2, (DI)(AX*4)
+	MOVQ    DX, AX
+	JMP     loop
+
+done:
+	VZEROUPPER
+	MOVQ AX, ret+24(FP)
+	RET
