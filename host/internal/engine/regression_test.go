@@ -210,3 +210,30 @@ func TestInferenceNamesBadInputs(t *testing.T) {
 		}
 	}
 }
+
+// The average warms up: its first updates take most of the new parameters (decay
+// (1 + k)/(10 + k) at update k), later ones the configured decay.
+func TestEMAWarmsUp(t *testing.T) {
+	r, err := NewRegression(rowGraph(t), 4, 1, NewAdam(1e-2, 0.9), 0.99)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	name := r.Model.Trainable[0].Name()
+	before := slices.Clone(r.EMA.shadow[name])
+	in, y := rowBatch(rand.New(rand.NewPCG(5, 6)), 4)
+	for k := 1; k <= 120; k++ {
+		if _, err := r.Step(in, y, nil); err != nil {
+			t.Fatal(err)
+		}
+		theta := values(r.Model.Trainable[0])
+		d := min(0.99, float64(1+k)/float64(10+k))
+		for i, a := range r.EMA.shadow[name] {
+			want := d*float64(before[i]) + (1-d)*float64(theta[i])
+			if math.Abs(float64(a)-want) > 1e-6 {
+				t.Fatalf("update %d: average %g, want %g (decay %.4f)", k, a, want, d)
+			}
+		}
+		before = slices.Clone(r.EMA.shadow[name])
+	}
+}
