@@ -207,6 +207,30 @@ func (b *Builder) Add(name string, x, y Value, opts ...NodeOption) Value {
 	return b.plain(name, OpAdd, []Value{x, y}, Attrs{}, opts)
 }
 
+// Mul adds the element-wise product x ⊙ y of two values of the same shape.
+func (b *Builder) Mul(name string, x, y Value, opts ...NodeOption) Value {
+	return b.plain(name, OpMul, []Value{x, y}, Attrs{}, opts)
+}
+
+// AddParam adds x + P for a learned weight P of x's shape (name.weight), the same for
+// every sample; it starts from N(0, 0.02²), as ViT's position embeddings, unless
+// WeightInit says otherwise.
+func (b *Builder) AddParam(name string, x Value, opts ...NodeOption) Value {
+	c := configure(opts)
+	switch {
+	case c.noBias || c.biasInit != nil:
+		return b.fail(name, "%s has no bias", OpAddParam)
+	case c.eps != 0:
+		return b.fail(name, "%s has no Eps", OpAddParam)
+	}
+	in, ok := b.inputs(name, []Value{x})
+	if !ok {
+		return Value{Name: name}
+	}
+	w := Param{Name: name + ".weight", Shape: slices.Clone(in[0]), Init: pick(c.weightInit, Init{Kind: InitNormal, Std: 0.02})}
+	return b.add(name, OpAddParam, []Value{x}, in, []Param{w}, Attrs{}, c)
+}
+
 // ToTokens turns an image (C, H, W) into tokens (H·W, C).
 func (b *Builder) ToTokens(name string, x Value, opts ...NodeOption) Value {
 	return b.plain(name, OpToTokens, []Value{x}, Attrs{}, opts)

@@ -2,8 +2,9 @@ package ir
 
 // Version is the version of the IR that this package writes. The host reads every
 // version from MinVersion to Version: a version only adds ops (2 added conv1d and
-// upsample1d), so an older graph means the same under the newer rules.
-const Version = 2
+// upsample1d, 3 mul and add_param), so an older graph means the same under the newer
+// rules.
+const Version = 3
 
 // MinVersion is the oldest IR version the host reads.
 const MinVersion = 1
@@ -107,6 +108,8 @@ const (
 	OpAvgPool      Op = "avg_pool"
 	OpConcat       Op = "concat"
 	OpAdd          Op = "add"
+	OpMul          Op = "mul"
+	OpAddParam     Op = "add_param"
 	OpToTokens     Op = "to_tokens"
 	OpFromTokens   Op = "from_tokens"
 	OpAttention    Op = "attention"

@@ -28,7 +28,7 @@ var opOrder = []Op{
 	OpConv2d, OpConv1d, OpLinear,
 	OpGroupNorm, OpInstanceNorm, OpBatchNorm, OpLayerNorm,
 	OpReLU, OpLeakyReLU, OpGELU, OpSiLU, OpTanh, OpSigmoid, OpDropout,
-	OpUpsample, OpUpsample1d, OpAvgPool, OpConcat, OpAdd,
+	OpUpsample, OpUpsample1d, OpAvgPool, OpConcat, OpAdd, OpMul, OpAddParam,
 	OpToTokens, OpFromTokens, OpAttention,
 }
 
@@ -98,6 +98,12 @@ var rules = map[Op]opRule{
 	OpConcat: {2, -1, nil, 0, "(C₁,H,W), (C₂,H,W), … → (C₁+C₂+…,H,W) along channels", concatShape},
 	// add: two inputs of the same shape; out that shape.
 	OpAdd: {2, 2, nil, 0, "x, y → x + y; same shape", addShape},
+	// mul: two inputs of the same shape; out that shape, their element-wise product
+	// (a conditioning scale, as in adaptive group norm).
+	OpMul: {2, 2, nil, 0, "x, y → x ⊙ y (element-wise); same shape", addShape},
+	// add_param: input x of any shape; weight P of the same shape; out x + P, the same
+	// P for every sample: a learned embedding (of the positions along a row, say).
+	OpAddParam: {1, 1, []string{"weight"}, 1, "x → x + P; weight P of x's shape, shared by every sample", addParamShape},
 	// to_tokens: (C, H, W) → (H·W, C); token n is pixel (n / W, n mod W) (row-major).
 	OpToTokens: {1, 1, nil, 0, "(C,H,W) → (H·W,C); row-major pixels", toTokensShape},
 	// from_tokens: (N, C) → (C, Height, Width) with N = Height·Width; inverse of to_tokens.
@@ -402,6 +408,13 @@ func concatShape(in, _ [][]int, _ Attrs) ([]int, error) {
 func addShape(in, _ [][]int, _ Attrs) ([]int, error) {
 	if !slices.Equal(in[0], in[1]) {
 		return nil, fmt.Errorf("inputs have shapes %v and %v, want equal", in[0], in[1])
+	}
+	return slices.Clone(in[0]), nil
+}
+
+func addParamShape(in, p [][]int, _ Attrs) ([]int, error) {
+	if !slices.Equal(in[0], p[0]) {
+		return nil, fmt.Errorf("weight has shape %v, input %v: want equal", p[0], in[0])
 	}
 	return slices.Clone(in[0]), nil
 }

@@ -73,6 +73,10 @@ func TestShapeRules(t *testing.T) {
 		{OpAdd, S{img, img}, nil, Attrs{}, img, ""},
 		{OpAdd, S{tok, tok}, nil, Attrs{}, tok, ""},
 		{OpAdd, S{img, {4, 8, 4}}, nil, Attrs{}, nil, "want equal"},
+		{OpMul, S{img, img}, nil, Attrs{}, img, ""},
+		{OpMul, S{tok, img}, nil, Attrs{}, nil, "want equal"},
+		{OpAddParam, S{img}, S{img}, Attrs{}, img, ""},
+		{OpAddParam, S{img}, S{{4, 8, 4}}, Attrs{}, nil, "want equal"},
 		{OpToTokens, S{{4, 2, 3}}, nil, Attrs{}, []int{6, 4}, ""},
 		{OpToTokens, S{tok}, nil, Attrs{}, nil, "rank 3"},
 		{OpFromTokens, S{tok}, nil, Attrs{Height: 4, Width: 4}, []int{12, 4, 4}, ""},
@@ -108,8 +112,8 @@ func TestShapeRules(t *testing.T) {
 }
 
 func TestOpSetIsDocumented(t *testing.T) {
-	if len(Ops()) != 22 {
-		t.Fatalf("Ops() has %d ops, want the 22 constants of ir.go", len(Ops()))
+	if len(Ops()) != 24 {
+		t.Fatalf("Ops() has %d ops, want the 24 constants of ir.go", len(Ops()))
 	}
 	for _, op := range Ops() {
 		if !op.Known() || op.Doc() == "" {

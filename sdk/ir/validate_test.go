@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -117,7 +118,7 @@ func TestModelValidate(t *testing.T) {
 		has string
 	}{
 		{Model{Version: 0, Generator: g, Discriminator: g}, "IR version 0"},
-		{Model{Version: Version + 1, Generator: g, Discriminator: g}, "IR version 3, this build reads versions 1 to 2"},
+		{Model{Version: Version + 1, Generator: g, Discriminator: g}, fmt.Sprintf("IR version %d, this build reads versions 1 to %d", Version+1, Version)},
 		{Model{Version: Version, Generator: g, Discriminator: bad}, "graph discriminator: node c1"},
 		{Model{Version: Version, Generator: g}, `graph ""`},
 	}

@@ -176,6 +176,10 @@ func (m *Model) node(n ir.Node, in, par []*G.Node, o into, seed uint64) (*G.Node
 		return ops.ConcatChannels(in...)
 	case ir.OpAdd:
 		return G.Add(in[0], in[1])
+	case ir.OpMul:
+		return G.HadamardProd(in[0], in[1])
+	case ir.OpAddParam:
+		return ops.AddParam(in[0], par[0])
 	case ir.OpToTokens:
 		return ops.ToTokens(in[0])
 	case ir.OpFromTokens:
