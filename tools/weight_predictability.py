@@ -54,6 +54,27 @@ def main(run):
     for name, d in rows.items():
         d = np.array(d)
         print(f"| {name} | {d.mean():.3f} | {(d < base).sum()} of {len(d)} |")
+    structure(X, concept)
+
+
+def structure(X, concept, chunk=256):
+    """How low-rank the training concepts' LoRAs are, two ways: the share of their
+    deviation from the mean that the top k principal directions over concepts hold,
+    and, cutting each vector into chunks, the share the top k patterns along a chunk
+    hold (a denoiser that mixes k learned patterns can at best write that much)."""
+    names = sorted(set(concept))
+    means = np.stack([X[[i for i, c in enumerate(concept) if c == n]].mean(0) for n in names])
+    dev = means - X.mean(0)
+
+    def share(m, ks):
+        s = np.linalg.svd(m, compute_uv=False) ** 2
+        cum = np.cumsum(s) / s.sum()
+        return ", ".join(f"top {k}: {cum[min(k, len(cum)) - 1]:.2f}" for k in ks)
+
+    whole = dev.shape[1] // chunk * chunk
+    print(f"concepts × weights ({dev.shape[0]} × {dev.shape[1]}), variance held by the {share(dev, (4, 8, 16))}")
+    rows = dev[:, :whole].reshape(-1, chunk)
+    print(f"chunks × positions ({rows.shape[0]} × {chunk}), variance held by the {share(rows, (16, 32, 64))}")
 
 
 if __name__ == "__main__":

@@ -63,10 +63,12 @@ func (s Spec) embDim() int { return 4 * s.Widths[0] }
 //
 //   - the chunk is an image of height 1, (1, 1, b), so the IR's image ops apply;
 //   - beside it, positionChannels channels encode each weight's position in the
-//     chunk: convolutions and attention are blind to absolute position, and at high
+//     chunk, a sinusoidal encoding plus a learned embedding of the same shape (as
+//     ViT's): convolutions and attention are blind to absolute position, and at high
 //     noise, where the input chunk is almost pure noise, the network must still write
 //     out the chunk's own pattern of weights (CoordConv, Liu et al. 2018, makes the
-//     same point for images);
+//     same point for images). The learned part lets it keep a basis of patterns
+//     along the chunk, which the conditioning then mixes;
 //   - three levels of 1-D ResBlocks (GroupNorm, SiLU, conv1d k=3), halving the length
 //     by a stride-2 conv1d between levels and doubling it back by upsample1d and a
 //     conv1d, with a skip from each level down to the same level up;
@@ -74,8 +76,8 @@ func (s Spec) embDim() int { return 4 * s.Widths[0] }
 //     along the chunk, cross-attention to the prompt embedding, an MLP) and a ResBlock;
 //   - the timestep embedding emb_t = MLP(SinEnc(t)) plus the block-index embedding
 //     emb_n (per Spec.BlockIndex) plus the prompt's emb_τ = MLP(τ(T)) is projected
-//     into every ResBlock and added at every position (upsample1d of a (C, 1, 1)
-//     value broadcasts it along the row);
+//     into every ResBlock as the scale and shift of its second GroupNorm (upsample1d
+//     of a (C, 1, 1) value broadcasts them along the row);
 //   - the last conv1d starts at zero, so the untrained model predicts ε̂ = 0.
 func Build(s Spec) (ir.Graph, error) {
 	if err := s.check(); err != nil {
@@ -87,7 +89,7 @@ func Build(s Spec) (ir.Graph, error) {
 	u := unet{b: b, emb: emb, spec: s}
 
 	chunk := b.Input(InputChunk, 1, 1, s.ChunkSize)
-	position := b.Input(InputPosition, positionChannels, 1, s.ChunkSize)
+	position := b.AddParam("in.position.learned", b.Input(InputPosition, positionChannels, 1, s.ChunkSize))
 	h := b.Conv1d("in", b.Concat("in.position", []ir.Value{chunk, position}), s.Widths[0], 3, 1, 1)
 	length := s.ChunkSize
 	var skips []ir.Value
@@ -174,16 +176,30 @@ type unet struct {
 	spec Spec
 }
 
-// resBlock is x + F(x, emb) at one length: GroupNorm, SiLU, conv1d, plus the
-// projected embedding at every position, GroupNorm, SiLU, conv1d; a 1×1 conv1d on
-// the skip when the width changes.
+// resBlock is x + F(x, emb) at one length: GroupNorm, SiLU, conv1d, GroupNorm scaled
+// and shifted by projections of the embedding, SiLU, conv1d; a 1×1 conv1d on the skip
+// when the width changes.
+//
+// The embedding enters as ADM's adaptive GroupNorm (Dhariwal & Nichol 2021, §3):
+// GroupNorm(h)·(1 + y_s) + y_b, and not added before the norm as in DDPM's block. A
+// GroupNorm subtracts each group's mean over its channels and positions, so a
+// per-channel constant added before it survives only as its differences between the
+// channels of a group, and with one channel per group (the 8 channels of the
+// default's first level) not at all. The scale y_s multiplies patterns along the chunk
+// by what the prompt, timestep and block index ask for: the output becomes a sum of
+// such patterns weighted by the conditioning, the shape of the LoRA data (its
+// concepts-by-weights matrix is close to low rank, docs/benchmarks.md).
 func (u unet) resBlock(name string, x ir.Value, width, length int) ir.Value {
 	b := u.b
 	h := b.Conv1d(name+".conv0", b.SiLU(name+".act0", b.GroupNorm(name+".norm0", x, groups(x.Shape[0]))), width, 3, 1, 1)
-	e := b.Linear(name+".emb", b.SiLU(name+".emb.act", u.emb), width)
-	e = b.Upsample1d(name+".emb.row", b.FromTokens(name+".emb.img", e, 1, 1), length)
-	h = b.Add(name+".emb.add", h, e)
-	h = b.Conv1d(name+".conv1", b.SiLU(name+".act1", b.GroupNorm(name+".norm1", h, groups(width))), width, 3, 1, 1)
+	act := b.SiLU(name+".emb.act", u.emb)
+	row := func(part string) ir.Value { // a projection of emb, the same at every position
+		e := b.Linear(name+part, act, width)
+		return b.Upsample1d(name+part+".row", b.FromTokens(name+part+".img", e, 1, 1), length)
+	}
+	n := b.GroupNorm(name+".norm1", h, groups(width))
+	h = b.Add(name+".emb.add", b.Add(name+".emb.scaled", n, b.Mul(name+".emb.mul", n, row(".emb.scale"))), row(".emb"))
+	h = b.Conv1d(name+".conv1", b.SiLU(name+".act1", h), width, 3, 1, 1)
 	skip := x
 	if x.Shape[0] != width {
 		skip = b.Conv1d(name+".skip", x, width, 1, 1, 0)
