@@ -153,8 +153,8 @@ func Default() Config {
 			Chunker: "chunk.per-layer", ChunkSize: 256,
 			Schedule: "schedule.linear", Timesteps: 1000,
 			TextEncoder: "text.hashgram", BlockIndex: "sinusoidal", Output: "v",
-			// The paper-sized 64/128/256 predicts in 2.4 s on two cores, 8/16/32 in
-			// 0.16 s (docs/benchmarks.md, "Weight generator").
+			// The paper-sized 64/128/256 predicts in 1.0–1.7 s on two cores, 8/16/32 in
+			// 66–82 ms, within the 100 ms target (docs/benchmarks.md, "Weight generator").
 			Widths: []int{8, 16, 32}, Depths: []int{1, 1, 1}, Heads: 4,
 			Steps: 5000, Batch: 256, LR: 1e-3, WeightDecay: 0.01, LogEvery: 50, EMA: 0.999, TextDropout: 0.1,
 			Sampler: "one-step", TStar: 500, DDIMSteps: 50,
