@@ -32,17 +32,28 @@ func exp32(x float32) float32 {
 // beyond the last whole group of eight, and any group holding a value out of range.
 func exp32s(dst, x []float32) {
 	dst = dst[:len(x)]
-	if !vector.HasExp {
-		exp32Scalar(dst, x)
+	vectorThenScalar(len(x), func(i int) int { return vector.Exp(dst[i:], x[i:]) },
+		func(lo, hi int) { exp32Scalar(dst[lo:hi], x[lo:hi]) })
+}
+
+// vectorThenScalar computes n values: vector(i) those from i on that vector
+// instructions take (whole groups of eight, none without them), scalar(lo, hi) the
+// group after those, and so on to the end.
+func vectorThenScalar(n int, vector func(i int) int, scalar func(lo, hi int)) {
+	if !hasVector {
+		scalar(0, n)
 		return
 	}
-	for i := 0; i < len(x); {
-		i += vector.Exp(dst[i:], x[i:])
-		end := min(i+8, len(x))
-		exp32Scalar(dst[i:end], x[i:end])
+	for i := 0; i < n; {
+		i += vector(i)
+		end := min(i+8, n)
+		scalar(i, end)
 		i = end
 	}
 }
+
+// hasVector: internal/vector computes on this processor.
+var hasVector = vector.HasExp
 
 // exp32Scalar is exp32s one value at a time. It works on slices because the
 // iterations are independent, so the processor overlaps their polynomial chains,
@@ -79,16 +90,8 @@ func exp32Scalar(dst, x []float32) {
 // groups of eight they can.
 func sigmoid32s(dst, x []float32) {
 	dst = dst[:len(x)]
-	if !vector.HasExp {
-		sigmoid32Scalar(dst, x)
-		return
-	}
-	for i := 0; i < len(x); {
-		i += vector.Sigmoid(dst[i:], x[i:])
-		end := min(i+8, len(x))
-		sigmoid32Scalar(dst[i:end], x[i:end])
-		i = end
-	}
+	vectorThenScalar(len(x), func(i int) int { return vector.Sigmoid(dst[i:], x[i:]) },
+		func(lo, hi int) { sigmoid32Scalar(dst[lo:hi], x[lo:hi]) })
 }
 
 // sigmoid32Scalar is sigmoid32s through exp32Scalar.
@@ -109,16 +112,8 @@ func sigmoid32Scalar(dst, x []float32) {
 // len(x) values. As exp32s, vector instructions take the groups of eight they can.
 func phi32s(dst, x, scratch []float32) {
 	dst = dst[:len(x)]
-	if !vector.HasExp {
-		phi32Scalar(dst, x, scratch)
-		return
-	}
-	for i := 0; i < len(x); {
-		i += vector.Phi(dst[i:], x[i:])
-		end := min(i+8, len(x))
-		phi32Scalar(dst[i:end], x[i:end], scratch[i:end])
-		i = end
-	}
+	vectorThenScalar(len(x), func(i int) int { return vector.Phi(dst[i:], x[i:]) },
+		func(lo, hi int) { phi32Scalar(dst[lo:hi], x[lo:hi], scratch[lo:hi]) })
 }
 
 // phi32Scalar is phi32s one value at a time (and exp32s on the slice).
