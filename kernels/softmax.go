@@ -19,7 +19,8 @@ func softmaxShape(kernel string, rows, cols int) {
 //	x, dst: (rows, cols)
 //	dst[r,j] = exp(x[r,j] − max_k x[r,k]) / Σ_k exp(x[r,k] − max_k x[r,k])
 //
-// Exponentials and sums are evaluated in float64 whatever T is. dst may be x.
+// For float32 the exponentials and sums are float32 (fastmath.go, as torch computes
+// them), for float64 float64. dst may be x.
 func Softmax[T Float](dst, x []T, rows, cols int) {
 	softmaxShape("Softmax", rows, cols)
 	needLen("Softmax", "x", len(x), rows*cols)

@@ -18,17 +18,22 @@ func ToTokens(x *G.Node) (*G.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	return G.ApplyOp(transposeOp{newOpBase("transpose_last", []int{3}, 3)}, flat)
+	return transposeLast(flat)
 }
 
 // FromTokens turns tokens x (B, H·W, C) back into an image batch (B, C, H, W).
 func FromTokens(x *G.Node, height, width int) (*G.Node, error) {
 	s := x.Shape()
-	t, err := G.ApplyOp(transposeOp{newOpBase("transpose_last", []int{3}, 3)}, x)
+	t, err := transposeLast(x)
 	if err != nil {
 		return nil, err
 	}
 	return G.Reshape(t, tensor.Shape{s[0], s[2], height, width})
+}
+
+// transposeLast is x (B, R, C) → (B, C, R).
+func transposeLast(x *G.Node) (*G.Node, error) {
+	return G.ApplyOp(transposeOp{newOpBase("transpose_last", []int{3}, 3)}, x)
 }
 
 // transposeOp is (B, R, C) → (B, C, R); its gradient is the same op on dy.
