@@ -386,31 +386,30 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 // each from its first prompt, and measures them against the mean of the concept's
 // kept checkpoints.
 func checkTrainingFit(ctx context.Context, p *weightgen.Predictor, saved weightgen.Saved, enc sdk.TextEncoder, opts sdk.Options, kept []keptCheckpoint) (TrainingFit, error) {
-	var order []string
-	own, count := map[string][]float32{}, map[string]int{}
+	type concept struct {
+		prompt string
+		own    []float32 // the sum, then the mean, of its kept checkpoints
+		n      int
+	}
+	var order []*concept
+	byID := map[string]*concept{}
 	for _, k := range kept {
-		sum, ok := own[k.concept]
+		c, ok := byID[k.concept]
 		if !ok {
 			if len(order) == trainingFitConcepts {
 				continue
 			}
-			order = append(order, k.concept)
-			sum = make([]float32, len(k.vector))
-			own[k.concept] = sum
+			c = &concept{prompt: k.prompts[0], own: make([]float32, len(k.vector))}
+			byID[k.concept], order = c, append(order, c)
 		}
 		for i, x := range k.vector {
-			sum[i] += x
+			c.own[i] += x
 		}
-		count[k.concept]++
+		c.n++
 	}
 	prompts := make([]string, len(order))
 	for i, c := range order {
-		for _, k := range kept {
-			if k.concept == c {
-				prompts[i] = k.prompts[0]
-				break
-			}
-		}
+		prompts[i] = c.prompt
 	}
 	e, err := enc.Encode(ctx, prompts, opts)
 	if err != nil {
@@ -418,15 +417,14 @@ func checkTrainingFit(ctx context.Context, p *weightgen.Predictor, saved weightg
 	}
 	fit := TrainingFit{Concepts: len(order)}
 	for i, c := range order {
-		target := own[c]
-		for j := range target {
-			target[j] /= float32(count[c])
+		for j := range c.own {
+			c.own[j] /= float32(c.n)
 		}
 		chunks, err := p.OneStep(e.Data[i*e.Dim:(i+1)*e.Dim], saved.Info.TStar, rand.New(rand.NewPCG(uint64(i), 1<<32)))
 		if err != nil {
 			return fit, err
 		}
-		pred, mean := distance(saved.Codec.Vector(chunks), target), distance(saved.Codec.Mean, target)
+		pred, mean := distance(saved.Codec.Vector(chunks), c.own), distance(saved.Codec.Mean, c.own)
 		fit.PredToOwn += pred / float64(len(order))
 		fit.MeanToOwn += mean / float64(len(order))
 		if pred < mean {
