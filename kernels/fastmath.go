@@ -36,24 +36,21 @@ func exp32s(dst, x []float32) {
 		func(lo, hi int) { exp32Scalar(dst[lo:hi], x[lo:hi]) })
 }
 
-// vectorThenScalar computes n values: vector(i) those from i on that vector
-// instructions take (whole groups of eight, none without them), scalar(lo, hi) the
-// group after those, and so on to the end.
-func vectorThenScalar(n int, vector func(i int) int, scalar func(lo, hi int)) {
-	if !hasVector {
+// vectorThenScalar computes n values: vec(i) those from i on that vector instructions
+// take (whole groups of eight, none without them), scalar(lo, hi) the group after
+// those, and so on to the end.
+func vectorThenScalar(n int, vec func(i int) int, scalar func(lo, hi int)) {
+	if !vector.HasExp {
 		scalar(0, n)
 		return
 	}
 	for i := 0; i < n; {
-		i += vector(i)
+		i += vec(i)
 		end := min(i+8, n)
 		scalar(i, end)
 		i = end
 	}
 }
-
-// hasVector: internal/vector computes on this processor.
-var hasVector = vector.HasExp
 
 // exp32Scalar is exp32s one value at a time. It works on slices because the
 // iterations are independent, so the processor overlaps their polynomial chains,
