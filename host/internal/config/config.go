@@ -82,7 +82,8 @@ type Weightgen struct {
 	Timesteps   int            `toml:"timesteps" min:"1" max:"100000" doc:"T: diffusion steps of the schedule"`
 	TextEncoder string         `toml:"text_encoder" pattern:"plugin:text" doc:"text-encoder plugin id"`
 	BlockIndex  string         `toml:"block_index" enum:"sinusoidal,learned,none" doc:"how the chunk index n is encoded (paper: sinusoidal)"`
-	Output      string         `toml:"output" enum:"epsilon,v" doc:"what the denoiser's last layer predicts; the loss is the ε-prediction loss either way: epsilon: ε̂ = F; v: ε̂ = σ_t·w_t + α_t·F (F predicts v, Salimans & Ho 2022)"`
+	Output      string         `toml:"output" enum:"epsilon,v" doc:"what the denoiser's last layer predicts: epsilon: ε̂ = F; v: ε̂ = σ_t·w_t + α_t·F (F predicts v, Salimans & Ho 2022)"`
+	Loss        string         `toml:"loss" enum:"epsilon,v" doc:"epsilon: the ε-prediction loss ‖ε − ε̂‖² (the paper's; as v loss it weighs timestep t by α_t², next to nothing at high noise); v: ‖v − F‖², every timestep alike, so that one-step prediction from noise at a high t_star learns the prompt's LoRA (needs output = v)"`
 	Widths      []int          `toml:"widths" min:"1" doc:"channels of the 1-D UNet at its three levels"`
 	Depths      []int          `toml:"depths" min:"1" doc:"ResBlocks of the 1-D UNet at each of its three levels, on the way down and again up"`
 	Heads       int            `toml:"heads" min:"1" doc:"attention heads of the transformer blocks"`
@@ -152,7 +153,7 @@ func Default() Config {
 		Weightgen: Weightgen{
 			Chunker: "chunk.per-layer", ChunkSize: 256,
 			Schedule: "schedule.linear", Timesteps: 1000,
-			TextEncoder: "text.hashgram", BlockIndex: "sinusoidal", Output: "v",
+			TextEncoder: "text.hashgram", BlockIndex: "sinusoidal", Output: "v", Loss: "epsilon",
 			// The paper-sized 64/128/256 predicts in 1.0–1.7 s on two cores, 8/16/32 in
 			// 66–82 ms, within the 100 ms target (docs/benchmarks.md, "Weight generator").
 			Widths: []int{8, 16, 32}, Depths: []int{1, 1, 1}, Heads: 4,

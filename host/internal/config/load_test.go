@@ -64,6 +64,8 @@ func TestLoadErrorsNameFileLineKeyAndHint(t *testing.T) {
 			"f.toml: weightgen.t_star: 500 exceeds weightgen.timesteps = 100 (the default)"},
 		{"cross-key rule at the key set", "[experiment]\nname = \"x\"\n[weightgen]\nt_star = 2000\n",
 			"f.toml:4: weightgen.t_star: 2000 exceeds weightgen.timesteps = 1000"},
+		{"v loss without v output", "[experiment]\nname = \"x\"\n[weightgen]\noutput = \"epsilon\"\nloss = \"v\"\n",
+			"f.toml:5: weightgen.loss: v needs weightgen.output = \"v\", not \"epsilon\""},
 		{"syntax error", "[experiment]\nname = \"x\"\nseed = = 3\n",
 			"f.toml:3: experiment.seed: expected value but found '=' instead"},
 		{"duplicate key", "[experiment]\nname = \"x\"\nname = \"y\"\n",

@@ -125,6 +125,12 @@ var rules = []func(c *Config) (key, msg string){
 		return "", ""
 	},
 	func(c *Config) (string, string) {
+		if c.Weightgen.Loss == "v" && c.Weightgen.Output != "v" {
+			return "weightgen.loss", fmt.Sprintf("v needs weightgen.output = \"v\", not %q", c.Weightgen.Output)
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
 		if c.Weightgen.TStar > c.Weightgen.Timesteps {
 			return "weightgen.t_star", fmt.Sprintf("%d exceeds weightgen.timesteps = %d", c.Weightgen.TStar, c.Weightgen.Timesteps)
 		}

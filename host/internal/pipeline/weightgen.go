@@ -111,7 +111,7 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 	spec := weightgen.Spec{ChunkSize: layout.ChunkSize, Widths: [3]int(w.Widths), Depths: [3]int(w.Depths),
 		Heads: w.Heads, TextDim: dim, SinDim: max(2, w.Widths[0]/2*2), BlockIndex: w.BlockIndex, Output: w.Output, Chunks: len(layout.Chunks)}
 	tr, err := weightgen.NewTrainer(spec, tables, weightgen.TrainConfig{Batch: w.Batch, LR: w.LR, Steps: w.Steps,
-		WeightDecay: w.WeightDecay, EMA: w.EMA, TextDropout: w.TextDropout}, uint64(c.Experiment.Seed))
+		WeightDecay: w.WeightDecay, EMA: w.EMA, TextDropout: w.TextDropout, Loss: w.Loss}, uint64(c.Experiment.Seed))
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 		return err
 	}
 	err = env.Write("summary.md", func(out io.Writer) error {
-		return writeWeightgenSummary(out, saved, tr.Graph.NumParams(), w.Chunker, w.TextEncoder, st.Curve, check)
+		return writeWeightgenSummary(out, saved, tr.Graph.NumParams(), w.Chunker, w.TextEncoder, w.Loss, st.Curve, check)
 	})
 	if err != nil {
 		return err

@@ -11,14 +11,14 @@ import (
 // writeWeightgenSummary writes summary.md, the weight generator's part of the run's
 // report: how the denoiser was set up (its block-index encoding first, the ablation
 // the paper studies), how training went, and the held-out check with a plain verdict.
-// params is the denoiser's number of trainable weights.
-func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, params int, layout, textEncoder string, curve []LossRow, check HeldoutCheck) error {
+// params is the denoiser's number of trainable weights, loss weightgen.loss.
+func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, params int, layout, textEncoder, loss string, curve []LossRow, check HeldoutCheck) error {
 	s, info := saved.Spec, saved.Info
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Weight generator\n\n| setting | value |\n|---|---|\n")
 	row := func(k, v string, args ...any) { fmt.Fprintf(&b, "| %s | %s |\n", k, fmt.Sprintf(v, args...)) }
 	row("block-index encoding", "`%s`", s.BlockIndex)
-	row("network output", "`%s` (the loss is the ε-prediction loss)", s.Output)
+	row("network output, loss", "`%s`, `%s`", s.Output, loss)
 	row("denoiser", "widths %d/%d/%d, depths %d/%d/%d, %d heads, %d parameters",
 		s.Widths[0], s.Widths[1], s.Widths[2], s.Depths[0], s.Depths[1], s.Depths[2], s.Heads, params)
 	row("chunks", "%d of %d weights (%s)", s.Chunks, s.ChunkSize, layout)

@@ -25,13 +25,25 @@ type TrainConfig struct {
 	WeightDecay float64 // AdamW's decoupled weight decay
 	EMA         float64 // decay of the weight average; 0 turns it off
 	TextDropout float64 // probability of training a chunk with the null prompt (zeros), for classifier-free guidance
+	// Loss is LossEpsilon (the default, also for "") or LossV, which needs OutputV.
+	Loss string
 }
+
+// The training losses (weightgen.loss).
+const (
+	// LossEpsilon is ‖ε − ε̂θ‖², the paper's: with OutputV it is α_t²·‖v − F‖².
+	LossEpsilon = "epsilon"
+	// LossV is ‖v − F‖² (Salimans & Ho 2022): every timestep weighs alike, where the
+	// ε loss gives the high-noise steps, from which one-step prediction starts, a
+	// weight α_t² of next to nothing.
+	LossV = "v"
+)
 
 // Trainer fits the denoiser by ε-prediction (Ho et al. 2020): for a chunk w_n of an
 // example, a timestep t and noise ε ~ N(0, I), the loss is ‖ε − ε̂θ(α_t·w_n + σ_t·ε, t,
 // n, τ(T))‖², averaged over a batch of (example, chunk, timestep) draws. With
 // Spec.Output = OutputV, ε̂θ = σ_t·w_t + α_t·F and the same loss is α_t²·‖v − F‖²: the
-// network's target is v with weight α_t².
+// network's target is v with weight α_t², or weight 1 with TrainConfig.Loss = LossV.
 type Trainer struct {
 	Spec  Spec
 	Graph ir.Graph
@@ -42,7 +54,7 @@ type Trainer struct {
 	step   int // steps taken, for the learning-rate schedule
 	in     map[string][]float32
 	target []float32
-	weight []float32 // per output value; nil for OutputEpsilon (all 1)
+	weight []float32 // per output value: α_t² for the ε loss with OutputV; nil (all 1) otherwise
 }
 
 // NewTrainer compiles the denoiser of spec for training with the schedule's tables
@@ -63,8 +75,13 @@ func NewTrainer(spec Spec, tables sdk.ScheduleTables, cfg TrainConfig, seed uint
 	}
 	t := &Trainer{Spec: spec, Graph: g, Reg: reg, tables: tables, cfg: cfg,
 		in: newInputs(spec, cfg.Batch), target: make([]float32, cfg.Batch*spec.ChunkSize)}
-	if spec.Output == OutputV {
-		t.weight = make([]float32, len(t.target))
+	switch {
+	case cfg.Loss == LossV && spec.Output != OutputV:
+		return nil, fmt.Errorf("weightgen: loss %s needs output %s", LossV, OutputV)
+	case cfg.Loss != "" && cfg.Loss != LossEpsilon && cfg.Loss != LossV:
+		return nil, fmt.Errorf("weightgen: loss %q: want %s or %s", cfg.Loss, LossEpsilon, LossV)
+	case spec.Output == OutputV && cfg.Loss != LossV:
+		t.weight = make([]float32, len(t.target)) // α_t² per sample, set by Step
 	}
 	return t, nil
 }
@@ -114,8 +131,10 @@ func (t *Trainer) Step(rng *rand.Rand, data []Example) (float64, error) {
 			eps := float32(rng.NormFloat64())
 			x[j] = alpha*w + sigma*eps
 			target[j] = eps
-			if t.weight != nil {
+			if s.Output == OutputV {
 				target[j] = alpha*eps - sigma*w // v
+			}
+			if t.weight != nil {
 				t.weight[i*b+j] = alpha * alpha
 			}
 		}

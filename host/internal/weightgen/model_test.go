@@ -146,3 +146,36 @@ func TestSamplersWithAnExactDenoiser(t *testing.T) {
 		t.Errorf("DDIM timesteps %v, want 1000 down to 1", ts)
 	}
 }
+
+// The two losses on the untrained denoiser, whose output F is 0 (the last conv starts
+// at zero): the ε loss with output v is the mean of α_t²·v², the v loss the mean of
+// v²; the v loss with output epsilon is refused.
+func TestLosses(t *testing.T) {
+	_, _, data := overfitData(rand.New(rand.NewPCG(1, 2)))
+	spec, tables := tinyDenoiser(IndexSinusoidal, OutputV), linearTables(1000)
+	for _, loss := range []string{LossEpsilon, LossV} {
+		tr, err := NewTrainer(spec, tables, TrainConfig{Batch: 8, LR: 1e-3, Loss: loss}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tr.Step(rand.New(rand.NewPCG(3, 4)), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0.0
+		for i, v := range tr.target {
+			w := 1.0
+			if tr.weight != nil {
+				w = float64(tr.weight[i])
+			}
+			want += w * float64(v) * float64(v) / float64(len(tr.target))
+		}
+		if (loss == LossV) != (tr.weight == nil) || math.Abs(got-want) > 1e-5*want {
+			t.Errorf("loss %s: first step %.6f, want %.6f (weights %v)", loss, got, want, tr.weight != nil)
+		}
+		tr.Close()
+	}
+	if _, err := NewTrainer(tinyDenoiser(IndexSinusoidal, OutputEpsilon), tables, TrainConfig{Batch: 8, Loss: LossV}, 1); err == nil {
+		t.Error("loss v with output epsilon: no error")
+	}
+}
