@@ -40,7 +40,7 @@ func exp32s(dst, x []float32) {
 // take (whole groups of eight, none without them), scalar(lo, hi) the group after
 // those, and so on to the end.
 func vectorThenScalar(n int, vec func(i int) int, scalar func(lo, hi int)) {
-	if !vector.HasExp {
+	if !vector.Available {
 		scalar(0, n)
 		return
 	}

@@ -4,9 +4,10 @@ package vector
 
 import "golang.org/x/sys/cpu"
 
-// HasExp: the processor runs the functions of exp_amd64.s (AVX2 for the integer
-// exponent arithmetic, FMA for the polynomials).
-var HasExp = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// Available: the processor runs this package's assembly (AVX2 for the integer
+// exponent arithmetic, FMA for the polynomials); without it every function takes no
+// values.
+var Available = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // Each of these computes eight values per instruction (exp_amd64.s): it writes
 // dst[0:k] = f(x[0:k]) and returns k, stopping at the first group of eight that holds
@@ -40,7 +41,7 @@ func Phi(dst, x []float32) int { return groups(phiAVX2, dst, x) }
 
 // groups runs f over x where the processor has the instructions and x holds a group.
 func groups(f func(dst, x *float32, n int) int, dst, x []float32) int {
-	if !HasExp || len(x) < 8 {
+	if !Available || len(x) < 8 {
 		return 0
 	}
 	_ = dst[len(x)-1]

@@ -2,9 +2,9 @@
 
 package vector
 
-// HasExp: no vector path on this architecture (or with the purego tag); every
+// Available: no vector path on this architecture (or with the purego tag); every
 // function here takes no values and leaves them all to the caller.
-const HasExp = false
+const Available = false
 
 // Exp takes no values: the caller computes all of them one at a time.
 func Exp(dst, x []float32) int { return 0 }

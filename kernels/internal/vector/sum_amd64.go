@@ -2,9 +2,6 @@
 
 package vector
 
-// HasSum: the processor runs sumAVX2, sumSquaredDevAVX2 and affineAVX2.
-var HasSum = HasExp
-
 //go:noescape
 func sumAVX2(x *float32, n int) float64
 
@@ -17,7 +14,7 @@ func affineAVX2(dst, x *float32, n int, scale, shift float32)
 // Sum returns Σ x[0:k] in float64 and k, the values it took: whole groups of eight.
 func Sum(x []float32) (float64, int) {
 	k := len(x) &^ 7
-	if !HasSum || k == 0 {
+	if !Available || k == 0 {
 		return 0, 0
 	}
 	return sumAVX2(&x[0], k), k
@@ -26,7 +23,7 @@ func Sum(x []float32) (float64, int) {
 // SumSquaredDev returns Σ (x[i] − mu)² over x[0:k] in float64 and k, as Sum.
 func SumSquaredDev(x []float32, mu float64) (float64, int) {
 	k := len(x) &^ 7
-	if !HasSum || k == 0 {
+	if !Available || k == 0 {
 		return 0, 0
 	}
 	return sumSquaredDevAVX2(&x[0], k, mu), k
@@ -35,7 +32,7 @@ func SumSquaredDev(x []float32, mu float64) (float64, int) {
 // Affine writes dst[i] = x[i]·scale + shift for i < k and returns k, as Sum.
 func Affine(dst, x []float32, scale, shift float32) int {
 	k := len(x) &^ 7
-	if !HasSum || k == 0 {
+	if !Available || k == 0 {
 		return 0
 	}
 	_ = dst[k-1]

@@ -16,7 +16,7 @@ func TestAgainstGoLoops(t *testing.T) {
 			x[i] = float32(4*rng.NormFloat64() + 1)
 		}
 		want := n &^ 7
-		if !HasExp {
+		if !Available {
 			want = 0
 		}
 		const mu = 0.75
@@ -65,7 +65,7 @@ func TestAgainstGoLoops(t *testing.T) {
 // The transcendental functions stop before a group of eight holding a value they
 // leave to the caller (out of range, or NaN) and take the groups before it.
 func TestStopsBeforeOutOfRange(t *testing.T) {
-	if !HasExp {
+	if !Available {
 		t.Skip("no vector path in this build")
 	}
 	x := make([]float32, 32)
