@@ -168,7 +168,7 @@ func TestRunRefusesAnotherExperimentsDirectory(t *testing.T) {
 
 func TestRunPaperPipelineNamesMissingStages(t *testing.T) {
 	code, _, errOut := dnw(t, "run", "--out", filepath.Join(t.TempDir(), "q"))
-	if code != ExitFailure || !strings.Contains(errOut, "not implemented in this build of dnw: finetune") {
+	if code != ExitFailure || !strings.Contains(errOut, "not implemented in this build of dnw: report") {
 		t.Errorf("exit %d\n%s", code, errOut)
 	}
 }

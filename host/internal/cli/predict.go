@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"dnw/host/internal/lora"
 	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/safetensors"
 	"dnw/host/internal/weightgen"
@@ -141,13 +142,7 @@ func embedPrompt(ctx context.Context, id string, opts sdk.Options, prompt string
 
 // writeLoRA writes vector as one tensor per LoRA parameter.
 func writeLoRA(path string, saved weightgen.Saved, vector []float32, meta map[string]string) error {
-	f := safetensors.File{Tensors: map[string]safetensors.Tensor{}, Metadata: meta}
-	off := 0
-	for _, p := range saved.Codec.Params {
-		f.Tensors[p.Name] = safetensors.Tensor{Shape: p.Shape, Data: vector[off : off+p.Size()]}
-		off += p.Size()
-	}
-	return safetensors.WriteFile(path, f)
+	return safetensors.WriteFile(path, safetensors.File{Tensors: lora.Tensors(saved.Codec.Params, vector), Metadata: meta})
 }
 
 // slug makes a file name of a prompt: lowercase letters and digits, words joined by '-'.

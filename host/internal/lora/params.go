@@ -3,6 +3,8 @@ package lora
 import (
 	"fmt"
 
+	"dnw/host/internal/safetensors"
+
 	"dnw/sdk"
 	"dnw/sdk/ir"
 )
@@ -82,4 +84,16 @@ func Size(params []sdk.Param) int {
 		n += p.Size()
 	}
 	return n
+}
+
+// Tensors splits a LoRA vector into its parameters' tensors, by name: the inverse of
+// concatenating them in params order.
+func Tensors(params []sdk.Param, vector []float32) map[string]safetensors.Tensor {
+	out := make(map[string]safetensors.Tensor, len(params))
+	off := 0
+	for _, p := range params {
+		out[p.Name] = safetensors.Tensor{Shape: p.Shape, Data: vector[off : off+p.Size()]}
+		off += p.Size()
+	}
+	return out
 }

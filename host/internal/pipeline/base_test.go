@@ -33,6 +33,7 @@ func tinyConfig() config.Config {
 	c.Collect.Steps, c.Collect.Batch, c.Collect.EvalEvery, c.Collect.Checkpoints, c.Collect.Every = 4, 2, 2, 2, 2
 	w := &c.Weightgen
 	w.ChunkSize, w.Widths, w.Heads, w.Steps, w.Batch, w.LogEvery = 64, []int{8, 16, 16}, 2, 6, 4, 3
+	c.Finetune.Steps, c.Finetune.Batch, c.Finetune.EvalEvery = 4, 2, 2
 	return c
 }
 

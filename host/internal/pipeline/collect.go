@@ -6,15 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
-	"sync"
 
 	"dnw/host/internal/concepts"
 	"dnw/host/internal/engine"
 	"dnw/host/internal/metrics"
-	"dnw/host/internal/pairstore"
 	"dnw/host/internal/safetensors"
 	"dnw/host/internal/stage"
 )
@@ -38,12 +35,6 @@ var collectStage = stage.Stage{
 	Run:     runCollect,
 }
 
-// collectState lists the concepts whose results are complete on disk
-// (partial/ID.safetensors), so a rerun continues with the next unfinished one.
-type collectState struct {
-	Done []string
-}
-
 // IndexEntry is one collected checkpoint in index.json.
 type IndexEntry struct {
 	Concept string   `json:"concept"`
@@ -61,122 +52,45 @@ func runCollect(ctx context.Context, env *stage.Env) error {
 	if err != nil {
 		return err
 	}
-	metric, err := metrics.Lookup(c.Metrics.Primary)
-	if err != nil {
-		return err
-	}
 	keepConverged, err := checkpointFilter(c.Filters.Checkpoints)
 	if err != nil {
 		return err
 	}
-	cat, err := concepts.ReadFile(env.Input("concepts/catalogue.json"))
+	in, err := readFitInputs(env)
 	if err != nil {
 		return err
 	}
-	pairs, err := pairstore.Read(env.Input("pairs/pairs.safetensors"))
-	if err != nil {
-		return err
-	}
-	base, err := engine.LoadCheckpoint(env.Input("base/generator.safetensors"))
-	if err != nil {
-		return err
-	}
-	disc, err := engine.LoadCheckpoint(env.Input("base/discriminator.safetensors"))
-	if err != nil {
-		return err
-	}
+	metric := in.Metric
 	cc := c.Collect
 	var keep []int // the last K evaluations, M steps apart, ending at the last step
 	for k := cc.Checkpoints - 1; k >= 0; k-- {
 		keep = append(keep, cc.Steps-k*cc.Every)
 	}
-	fit := loraFit{Model: model, Placement: placement, Base: base.Params, Disc: disc.Params,
+	fit := ganFit{Model: model, Placement: &placement, Base: in.Base, Disc: in.Disc,
 		GAN:   engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: cc.LR, Batch: cc.Batch},
 		Steps: cc.Steps, EvalEvery: cc.EvalEvery, Keep: keep, Metric: metric, Seed: uint64(c.Experiment.Seed)}
 
-	train, heldout := cat.Train(), cat.Heldout()
+	train, heldout := in.Catalogue.Train(), in.Catalogue.Heldout()
 	all := append(slices.Clone(train), heldout...)
-	for _, k := range all {
-		if _, ok := pairs[k.ID]; !ok {
-			return fmt.Errorf("concept %s has no pairs in pairs/pairs.safetensors", k.ID)
-		}
-	}
-	var st collectState
-	if _, err := env.LoadCheckpoint(&st); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(env.Path("partial"), 0o755); err != nil {
-		return err
-	}
-	var pending []concepts.Concept
-	for _, k := range all {
-		if !slices.Contains(st.Done, k.ID) {
-			pending = append(pending, k)
-		}
-	}
-	env.Log.Info("collecting LoRA weights", "concepts", len(train), "heldout", len(heldout), "done", len(st.Done), "jobs", env.Jobs,
+	env.Log.Info("collecting LoRA weights", "concepts", len(train), "heldout", len(heldout), "jobs", env.Jobs,
 		"steps", cc.Steps, "checkpoints", cc.Checkpoints, "every", cc.Every, "metric", metric.Name)
-	bar := env.Progress(int64(len(all)), "concepts", int64(len(st.Done)))
-
-	// Workers take pending concepts in catalogue order. A concept's result is written
-	// to its own file before the checkpoint names it done (and the log says so), so an
-	// interruption loses at most the concepts in flight.
-	var (
-		mu       sync.Mutex // guards st, firstErr and the bar
-		firstErr error
-		next     = make(chan concepts.Concept)
-		wg       sync.WaitGroup
-	)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := func(k concepts.Concept, res fitResult) error {
-		st.Done = append(st.Done, k.ID)
-		if err := env.SaveCheckpoint(&st, int64(len(st.Done))); err != nil {
+	ids := make([]string, len(all))
+	for i, k := range all {
+		ids[i] = k.ID
+	}
+	err = runUnits(ctx, env, ids, "concepts", func(ctx context.Context, id string) error {
+		res, err := fit.run(ctx, in.Pairs[id])
+		if err != nil {
 			return err
 		}
-		bar.Set(int64(len(st.Done)))
-		last := res.Curve[len(res.Curve)-1]
-		env.Log.Info("concept collected", "concept", k.ID, "step", int(last[0]), metric.Name, last[1])
-		return nil
-	}
-	for range min(env.Jobs, max(len(pending), 1)) {
-		wg.Go(func() {
-			for k := range next {
-				if ctx.Err() != nil {
-					continue // interrupted, or failed elsewhere: left for the rerun
-				}
-				res, err := fit.run(ctx, pairs[k.ID])
-				if err == nil {
-					err = writePartial(env.Path("partial/"+k.ID+".safetensors"), res)
-				}
-				mu.Lock()
-				if err == nil {
-					err = done(k, res)
-				}
-				if err != nil {
-					if firstErr == nil && ctx.Err() == nil {
-						firstErr = fmt.Errorf("concept %s: %w", k.ID, err)
-					}
-					cancel()
-				}
-				mu.Unlock()
-			}
-		})
-	}
-feed:
-	for _, k := range pending {
-		select {
-		case next <- k:
-		case <-ctx.Done():
-			break feed
+		if err := writePartial(env.Path("partial/"+id+".safetensors"), res); err != nil {
+			return err
 		}
-	}
-	close(next)
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	if err := ctx.Err(); err != nil {
+		last := res.Curve[len(res.Curve)-1]
+		env.Log.Info("concept collected", "concept", id, "step", int(last[0]), metric.Name, last[1])
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	if err := writeDataset(env, train, metric, cc.Epsilon, keepConverged); err != nil {

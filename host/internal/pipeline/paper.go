@@ -12,8 +12,7 @@ func Paper() stage.Pipeline {
 		baseStage,
 		collectStage,
 		weightgenStage,
-		{Name: "finetune", Doc: "held-out concepts fine-tuned from each initialization",
-			Keys: []string{"finetune", "metrics"}},
+		finetuneStage,
 		{Name: "report", Doc: "report.md, report.html and results.json",
 			Keys: []string{"metrics"}},
 	}}

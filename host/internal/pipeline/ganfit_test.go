@@ -16,8 +16,8 @@ import (
 	"dnw/sdk"
 )
 
-// tinyFit is a loraFit of a small arch.e2gan at 16×16 from a random base model.
-func tinyFit(t *testing.T) (loraFit, pairstore.Concept) {
+// tinyFit is a ganFit of a small arch.e2gan at 16×16 from a random base model.
+func tinyFit(t *testing.T) (ganFit, pairstore.Concept) {
 	t.Helper()
 	m, err := e2gan.New().Build(context.Background(), sdk.ArchRequest{ImageSize: 16, Channels: 3,
 		Options: sdk.Options{"width": int64(8), "res_blocks": int64(1), "heads": int64(2), "disc_width": int64(8)}})
@@ -37,7 +37,7 @@ func tinyFit(t *testing.T) (loraFit, pairstore.Concept) {
 		t.Fatal(err)
 	}
 	psnr, _ := metrics.Lookup("psnr")
-	f := loraFit{Model: m, Placement: p, Base: gen.Tensors(), Disc: disc.Tensors(),
+	f := ganFit{Model: m, Placement: &p, Base: gen.Tensors(), Disc: disc.Tensors(),
 		GAN:   engine.GANConfig{Loss: "lsgan", LambdaL1: 100, LR: 2e-3, Batch: 2},
 		Steps: 6, EvalEvery: 3, Keep: []int{4, 6}, Metric: psnr, Seed: 1}
 	data, err := renderPairs(concepts.Concept{ID: "invert", Steps: []imaging.Step{{Edit: "invert"}}}, 16, 4, 2, 1, true)
@@ -53,7 +53,7 @@ func TestLoRAFitKeepsVectorsAtTheirSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params, _ := lora.Params(f.Model.Generator, f.Placement)
+	params, _ := lora.Params(f.Model.Generator, *f.Placement)
 	if len(res.Kept) != 2 || res.Kept[0].Step != 4 || res.Kept[1].Step != 6 {
 		t.Fatalf("kept %+v", res.Kept)
 	}

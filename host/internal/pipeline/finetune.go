@@ -1,0 +1,201 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"dnw/host/internal/concepts"
+	"dnw/host/internal/engine"
+	"dnw/host/internal/lora"
+	"dnw/host/internal/safetensors"
+	"dnw/host/internal/stage"
+	"dnw/host/internal/weightgen"
+	"dnw/sdk"
+)
+
+// finetuneStage trains every held-out concept from each initialization that
+// finetune.methods names (initMethods), all with the same pairs, step budget,
+// optimizer and seed, scoring the primary metric on the concept's test pairs every
+// finetune.eval_every steps with the wall-clock seconds spent so far: the time a
+// method needs to prepare its start (the weight generator's prediction, say) plus
+// its training steps, evaluations excluded.
+var finetuneStage = stage.Stage{
+	Name:    "finetune",
+	Doc:     "held-out concepts fine-tuned from each initialization",
+	Keys:    []string{"model", "lora", "finetune", "metrics"},
+	Plugins: []string{"model.arch", "lora.placement", "weightgen.text_encoder"},
+	Inputs: []string{"concepts/catalogue.json", "pairs/pairs.safetensors",
+		"base/generator.safetensors", "base/discriminator.safetensors",
+		"collect/weights.safetensors", "collect/index.json", "weightgen/denoiser.safetensors"},
+	Outputs: []string{"runs.json", "curves.csv", "starts.safetensors"},
+	Run:     runFinetune,
+}
+
+// FinetuneRun is one (held-out concept, method) fine-tune of runs.json.
+type FinetuneRun struct {
+	Concept      string  `json:"concept"`
+	Prompt       string  `json:"prompt"` // the prompt the start was made from
+	Method       string  `json:"method"`
+	From         string  `json:"from,omitempty"` // where the start came from
+	StartSeconds float64 `json:"start_seconds"`  // preparing the start; counted in every point's seconds
+	Curve        []Point `json:"curve"`          // the first point, step 0, scores the start
+}
+
+// Point is one evaluation of a fine-tune.
+type Point struct {
+	Step    int     `json:"step"`
+	Seconds float64 `json:"seconds"`
+	Metric  float64 `json:"metric"`
+}
+
+func runFinetune(ctx context.Context, env *stage.Env) error {
+	c := env.Config
+	ft := c.Finetune
+	methods := make([]initMethod, len(ft.Methods))
+	for i, name := range ft.Methods {
+		m, err := lookupInit(name)
+		if err != nil {
+			return err
+		}
+		methods[i] = m
+	}
+	model, placement, err := loraModel(ctx, env)
+	if err != nil {
+		return err
+	}
+	params, err := lora.Params(model.Generator, placement)
+	if err != nil {
+		return err
+	}
+	in, err := readFitInputs(env)
+	if err != nil {
+		return err
+	}
+	metric := in.Metric
+	kept, err := readWeightDataset(env.Input("collect/index.json"), env.Input("collect/weights.safetensors"), lora.Size(params))
+	if err != nil {
+		return err
+	}
+	saved, err := weightgen.Load(env.Input("weightgen/denoiser.safetensors"))
+	if err != nil {
+		return err
+	}
+	textPlugin, textOpts, err := env.Plugin(ctx, "weightgen.text_encoder")
+	if err != nil {
+		return err
+	}
+	src, err := newInitSources(ctx, kept, textPlugin.(sdk.TextEncoder), textOpts, saved, uint64(c.Experiment.Seed))
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+
+	// The starts come first, one at a time, so that no fine-tune running beside them
+	// slows the timing of a prediction.
+	heldout := in.Catalogue.Heldout()
+	type unit struct {
+		concept concepts.Concept
+		method  initMethod
+		start   initial
+		seconds float64
+	}
+	units := map[string]unit{}
+	var ids []string
+	starts := safetensors.File{Tensors: map[string]safetensors.Tensor{}, Metadata: map[string]string{}}
+	for _, k := range heldout {
+		for _, m := range methods {
+			u := unit{concept: k, method: m}
+			if !m.Scratch {
+				t0 := time.Now()
+				if u.start, err = m.start(ctx, src, k); err != nil {
+					return fmt.Errorf("%s, %s: %w", k.ID, m.Name, err)
+				}
+				u.seconds = time.Since(t0).Seconds()
+				if u.start.Vector != nil {
+					starts.Tensors[k.ID+"/"+m.Name] = safetensors.Tensor{Shape: []int{len(u.start.Vector)}, Data: u.start.Vector}
+				}
+			}
+			id := k.ID + "." + m.Name
+			units[id], ids = u, append(ids, id)
+		}
+	}
+
+	env.Log.Info("fine-tuning held-out concepts", "concepts", len(heldout), "methods", ft.Methods, "steps", ft.Steps,
+		"eval_every", ft.EvalEvery, "metric", metric.Name, "jobs", env.Jobs)
+	gan := engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: ft.LR, Batch: ft.Batch}
+	err = runUnits(ctx, env, ids, "fine-tunes", func(ctx context.Context, id string) error {
+		u := units[id]
+		fit := ganFit{Model: model, GAN: gan, Steps: ft.Steps, EvalEvery: ft.EvalEvery, Metric: metric, Seed: uint64(c.Experiment.Seed)}
+		if !u.method.Scratch {
+			fit.Placement, fit.Base, fit.Disc, fit.Init = &placement, in.Base, in.Disc, u.start.Vector
+		}
+		res, err := fit.run(ctx, in.Pairs[u.concept.ID])
+		if err != nil {
+			return err
+		}
+		run := FinetuneRun{Concept: u.concept.ID, Prompt: u.concept.Prompts[0], Method: u.method.Name, From: u.start.From, StartSeconds: u.seconds}
+		for i, p := range res.Curve {
+			run.Curve = append(run.Curve, Point{Step: int(p[0]), Seconds: u.seconds + res.Seconds[i], Metric: p[1]})
+		}
+		data, err := json.Marshal(run)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(env.Path("partial/"+id+".json"), data, 0o644); err != nil {
+			return err
+		}
+		last := run.Curve[len(run.Curve)-1]
+		env.Log.Info("fine-tune done", "concept", u.concept.ID, "method", u.method.Name, "start", run.Curve[0].Metric,
+			metric.Name, last.Metric, "seconds", last.Seconds)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeFinetuneResults(env, ids, metric.Name, starts)
+}
+
+// writeFinetuneResults gathers the partial results into runs.json and curves.csv, and
+// writes the LoRA methods' starts (tensor "CONCEPT/METHOD") as starts.safetensors.
+func writeFinetuneResults(env *stage.Env, ids []string, metricName string, starts safetensors.File) error {
+	runs := make([]FinetuneRun, len(ids))
+	for i, id := range ids {
+		data, err := os.ReadFile(env.Path("partial/" + id + ".json"))
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(data, &runs[i]); err != nil {
+			return fmt.Errorf("partial/%s.json: %w", id, err)
+		}
+	}
+	data, err := json.MarshalIndent(runs, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := env.WriteFile("runs.json", append(data, '\n')); err != nil {
+		return err
+	}
+	starts.Metadata["dnw.metric"] = metricName
+	if err := safetensors.WriteFile(env.Path("starts.safetensors"), starts); err != nil {
+		return err
+	}
+	return env.Write("curves.csv", func(w io.Writer) error {
+		if _, err := fmt.Fprintf(w, "concept,method,step,seconds,%s\n", metricName); err != nil {
+			return err
+		}
+		for _, r := range runs {
+			for _, p := range r.Curve {
+				if _, err := fmt.Fprintf(w, "%s,%s,%d,%s,%s\n", r.Concept, r.Method, p.Step,
+					strconv.FormatFloat(p.Seconds, 'f', 3, 64), csvNum(p.Metric)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
