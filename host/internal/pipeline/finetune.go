@@ -12,6 +12,7 @@ import (
 	"dnw/host/internal/concepts"
 	"dnw/host/internal/engine"
 	"dnw/host/internal/lora"
+	"dnw/host/internal/quality"
 	"dnw/host/internal/safetensors"
 	"dnw/host/internal/stage"
 	"dnw/host/internal/weightgen"
@@ -38,19 +39,12 @@ var finetuneStage = stage.Stage{
 
 // FinetuneRun is one (held-out concept, method) fine-tune of runs.json.
 type FinetuneRun struct {
-	Concept      string  `json:"concept"`
-	Prompt       string  `json:"prompt"` // the prompt the start was made from
-	Method       string  `json:"method"`
-	From         string  `json:"from,omitempty"` // where the start came from
-	StartSeconds float64 `json:"start_seconds"`  // preparing the start; counted in every point's seconds
-	Curve        []Point `json:"curve"`          // the first point, step 0, scores the start
-}
-
-// Point is one evaluation of a fine-tune.
-type Point struct {
-	Step    int     `json:"step"`
-	Seconds float64 `json:"seconds"`
-	Metric  float64 `json:"metric"`
+	Concept      string          `json:"concept"`
+	Prompt       string          `json:"prompt"` // the prompt the start was made from
+	Method       string          `json:"method"`
+	From         string          `json:"from,omitempty"` // where the start came from
+	StartSeconds float64         `json:"start_seconds"`  // preparing the start; counted in every point's seconds
+	Curve        []quality.Point `json:"curve"`          // the first point, step 0, scores the start
 }
 
 func runFinetune(ctx context.Context, env *stage.Env) error {
@@ -140,7 +134,7 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 		}
 		run := FinetuneRun{Concept: u.concept.ID, Prompt: u.concept.Prompts[0], Method: u.method.Name, From: u.start.From, StartSeconds: u.seconds}
 		for i, p := range res.Curve {
-			run.Curve = append(run.Curve, Point{Step: int(p[0]), Seconds: u.seconds + res.Seconds[i], Metric: p[1]})
+			run.Curve = append(run.Curve, quality.Point{Step: int(p[0]), Seconds: u.seconds + res.Seconds[i], Metric: p[1]})
 		}
 		data, err := json.Marshal(run)
 		if err != nil {
