@@ -166,10 +166,26 @@ func TestRunRefusesAnotherExperimentsDirectory(t *testing.T) {
 	}
 }
 
-func TestRunPaperPipelineNamesMissingStages(t *testing.T) {
-	code, _, errOut := dnw(t, "run", "--out", filepath.Join(t.TempDir(), "q"))
-	if code != ExitFailure || !strings.Contains(errOut, "not implemented in this build of dnw: report") {
-		t.Errorf("exit %d\n%s", code, errOut)
+// The paper pipeline end to end at its smallest: the terminal ends with the report's
+// summary table and the path of report.html.
+func TestRunPaperPipelineEndsWithTheReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "tiny")
+	code, out, errOut := dnw(t, "run", shipped+"tiny.toml", "--out", dir)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	last := lines[len(lines)-1]
+	if last != "report: "+filepath.Join(dir, "stages/report/report.html") {
+		t.Errorf("last line %q, want the report's path", last)
+	}
+	for _, want := range []string{"METHOD  ", "\ngenerated  ", "medians over 1 held-out concepts"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "stages/report/report.html")); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +22,7 @@ import (
 	"dnw/host/internal/pipeline"
 	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/progress"
+	"dnw/host/internal/report"
 	"dnw/host/internal/runstore"
 	"dnw/host/internal/stage"
 )
@@ -143,7 +146,30 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	}
 	log.Info("run done", "dir", dir)
 	printStatus(a.stdout, dir, run.Manifest, p, os.Getpid())
-	return nil
+	return printReport(a.stdout, dir, p)
+}
+
+// printReport ends a run whose pipeline has a report stage with the report's summary
+// and path.
+func printReport(w io.Writer, dir string, p stage.Pipeline) error {
+	if !slices.ContainsFunc(p.Stages, func(s stage.Stage) bool { return s.Name == "report" }) {
+		return nil
+	}
+	path := filepath.Join(dir, "stages/report/results.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var r report.Results
+	if err := json.Unmarshal(data, &r); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	fmt.Fprintln(w)
+	if err := report.Terminal(w, r); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "report: %s\n", filepath.Join(dir, "stages/report/report.html"))
+	return err
 }
 
 // runDirFor picks the run directory: the resumed one, --out, experiment.out, or runs/NAME.

@@ -3,8 +3,7 @@ package pipeline
 import "dnw/host/internal/stage"
 
 // Paper is the pipeline of Gong et al., "Efficient Training with Denoised Neural
-// Weights" (ECCV 2024). Its stages are implemented by later milestones; until a stage
-// has a Run function, the runner refuses the pipeline up front and names what is missing.
+// Weights" (ECCV 2024).
 func Paper() stage.Pipeline {
 	return stage.Pipeline{Name: "paper", Stages: []stage.Stage{
 		conceptsStage,
@@ -13,7 +12,6 @@ func Paper() stage.Pipeline {
 		collectStage,
 		weightgenStage,
 		finetuneStage,
-		{Name: "report", Doc: "report.md, report.html and results.json",
-			Keys: []string{"metrics"}},
+		reportStage,
 	}}
 }

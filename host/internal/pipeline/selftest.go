@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -202,7 +201,7 @@ func runSummarize(ctx context.Context, env *stage.Env) error {
 	}
 	s := Summary{
 		WeightRMSE: math.Sqrt(sq / float64(len(w))),
-		FirstLoss:  curve[0], FinalLoss: curve[len(curve)-1],
+		FirstLoss:  curve[0].Loss, FinalLoss: curve[len(curve)-1].Loss,
 		NoiseFloor: noiseStd * noiseStd,
 	}
 	env.Log.Info("fit summary", "weight_rmse", s.WeightRMSE, "first_loss", s.FirstLoss, "final_loss", s.FinalLoss)
@@ -211,26 +210,6 @@ func runSummarize(ctx context.Context, env *stage.Env) error {
 		return err
 	}
 	return env.WriteFile("summary.json", append(data, '\n'))
-}
-
-func readLossCurve(path string) ([]float64, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var curve []float64
-	for i, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n"))[1:] {
-		var step int
-		var loss float64
-		if _, err := fmt.Sscanf(string(line), "%d,%g", &step, &loss); err != nil {
-			return nil, fmt.Errorf("%s: line %d: %w", path, i+2, err)
-		}
-		curve = append(curve, loss)
-	}
-	if len(curve) == 0 {
-		return nil, fmt.Errorf("%s: no loss values", path)
-	}
-	return curve, nil
 }
 
 func floats(v []float64) []byte {

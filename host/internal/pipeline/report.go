@@ -1,0 +1,171 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+
+	"dnw/host/internal/metrics"
+	"dnw/host/internal/quality"
+	"dnw/host/internal/report"
+	"dnw/host/internal/safetensors"
+	"dnw/host/internal/stage"
+)
+
+// reportStage turns the fine-tunes into the run's report: time to quality per method
+// and concept (package quality), the summary over concepts, the memorization check of
+// the generated starts, the weight generator's loss curve; results.json, report.md and
+// a self-contained report.html (package report).
+var reportStage = stage.Stage{
+	Name: "report",
+	Doc:  "report.md, report.html and results.json",
+	Keys: []string{"experiment.name", "metrics"},
+	Inputs: []string{"finetune/runs.json", "finetune/starts.safetensors", "collect/weights.safetensors",
+		"collect/index.json", "collect/heldout.safetensors", "weightgen/loss.csv"},
+	Outputs: []string{"results.json", "report.md", "report.html"},
+	Run:     runReport,
+}
+
+func runReport(ctx context.Context, env *stage.Env) error {
+	c := env.Config
+	metric, err := metrics.Lookup(c.Metrics.Primary)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(env.Input("finetune/runs.json"))
+	if err != nil {
+		return err
+	}
+	var runs []FinetuneRun
+	if err := json.Unmarshal(data, &runs); err != nil {
+		return fmt.Errorf("finetune/runs.json: %w", err)
+	}
+	res := report.Results{Schema: report.SchemaID, Experiment: c.Experiment.Name, Steps: c.Finetune.Steps,
+		Metric: report.Metric{Name: metric.Name, HigherIsBetter: metric.HigherIsBetter}}
+	var concepts []string
+	byConcept := map[string][]quality.Run{}
+	for _, r := range runs {
+		if !slices.Contains(concepts, r.Concept) {
+			concepts = append(concepts, r.Concept)
+		}
+		if !slices.Contains(res.Methods, r.Method) {
+			res.Methods = append(res.Methods, r.Method)
+		}
+		byConcept[r.Concept] = append(byConcept[r.Concept], quality.Run{Method: r.Method, Curve: r.Curve})
+		res.Runs = append(res.Runs, report.Run{Concept: r.Concept, Method: r.Method, Prompt: r.Prompt, From: r.From,
+			StartSeconds: r.StartSeconds, Curve: r.Curve})
+	}
+	for _, k := range concepts {
+		cr, err := quality.Compare(k, byConcept[k], metric.HigherIsBetter)
+		if err != nil {
+			return err
+		}
+		res.Concepts = append(res.Concepts, cr)
+	}
+	res.Summary = quality.SummarizeMethods(res.Concepts)
+	if res.Memorization, err = memorization(env, concepts); err != nil {
+		return err
+	}
+	if res.WeightgenLoss, err = readLossCurve(env.Input("weightgen/loss.csv")); err != nil {
+		return err
+	}
+	files, err := report.Files(res)
+	if err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := env.WriteFile(name, files[name]); err != nil {
+			return err
+		}
+	}
+	env.Log.Info("report written", "concepts", len(concepts), "methods", res.Methods, "html", env.Path("report.html"))
+	return nil
+}
+
+// memorization measures each concept's generated start against its own fine-tuned
+// LoRA and the training LoRAs; concepts without a generated start are skipped.
+func memorization(env *stage.Env, concepts []string) ([]report.Memorization, error) {
+	starts, err := safetensors.ReadFile(env.Input("finetune/starts.safetensors"))
+	if err != nil {
+		return nil, err
+	}
+	own, err := safetensors.ReadFile(env.Input("collect/heldout.safetensors"))
+	if err != nil {
+		return nil, err
+	}
+	var size int
+	for _, t := range own.Tensors {
+		size = len(t.Data)
+	}
+	kept, err := readWeightDataset(env.Input("collect/index.json"), env.Input("collect/weights.safetensors"), size)
+	if err != nil {
+		return nil, err
+	}
+	mean := make([]float32, size)
+	for _, k := range kept {
+		for i, x := range k.vector {
+			mean[i] += x / float32(len(kept))
+		}
+	}
+	nearest := func(v []float32) (float64, string) {
+		d, who := math.Inf(1), ""
+		for _, k := range kept {
+			if x := distance(v, k.vector); x < d {
+				d, who = x, k.concept
+			}
+		}
+		return d, who
+	}
+	var out []report.Memorization
+	for _, id := range concepts {
+		gen, ok := starts.Tensors[id+"/"+quality.Generated]
+		if !ok {
+			continue
+		}
+		target, ok := own.Tensors[id]
+		if !ok {
+			return nil, fmt.Errorf("collect/heldout.safetensors has no LoRA for held-out concept %s", id)
+		}
+		m := report.Memorization{Concept: id, ToOwn: distance(gen.Data, target.Data), MeanToOwn: distance(mean, target.Data)}
+		m.ToNearest, m.NearestConcept = nearest(gen.Data)
+		m.OwnToNearest, _ = nearest(target.Data)
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// readLossCurve reads a loss.csv of step,loss rows under a header (stages weightgen
+// and fit write them).
+func readLossCurve(path string) ([]report.LossPoint, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var out []report.LossPoint
+	for i, r := range rows[min(1, len(rows)):] { // past the header
+		if len(r) != 2 {
+			return nil, fmt.Errorf("%s: line %d: want step,loss, got %q", path, i+2, r)
+		}
+		step, err1 := strconv.Atoi(r[0])
+		loss, err2 := strconv.ParseFloat(r[1], 64)
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("%s: line %d: want step,loss, got %q", path, i+2, r)
+		}
+		out = append(out, report.LossPoint{Step: step, Loss: loss})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no loss values", path)
+	}
+	return out, nil
+}

@@ -1,0 +1,235 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"dnw/host/internal/quality"
+)
+
+// The speedups the paper reports for its method, to the quality of the Pix2pix
+// baseline trained in full (Gong et al., ECCV 2024, abstract and Table 1).
+const (
+	paperVsScratch  = 15.0
+	paperVsLoRAZero = 4.6
+)
+
+// Files renders the report: results.json, report.md, report.html and the PNGs they
+// show, by file name relative to the report's directory.
+func Files(r Results) (map[string][]byte, error) {
+	doc, err := compose(r)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, s := range doc.sections {
+		for _, b := range s.blocks {
+			if b.image != nil {
+				files[b.image.file] = b.image.png
+			}
+		}
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	files["results.json"] = append(data, '\n')
+	var md, page bytes.Buffer
+	if err := doc.Markdown(&md); err != nil {
+		return nil, err
+	}
+	if err := doc.HTML(&page); err != nil {
+		return nil, err
+	}
+	files["report.md"], files["report.html"] = md.Bytes(), page.Bytes()
+	return files, nil
+}
+
+// compose writes the report's content.
+func compose(r Results) (document, error) {
+	doc := document{title: "dnw report: " + r.Experiment}
+	direction := "higher is better"
+	if !r.Metric.HigherIsBetter {
+		direction = "lower is better"
+	}
+	intro := section{title: "What was compared"}
+	intro.para("%d held-out concept(s), each fine-tuned for %d steps from every initialization (%s) with the same pairs, optimizer and seed. "+
+		"Quality is `%s` on the concept's test pairs (%s). Times are wall-clock seconds: the time to make the start (the weight "+
+		"generator's prediction, for `generated`) plus the training steps, evaluations excluded.",
+		len(r.Concepts), r.Steps, codeList(r.Methods), r.Metric.Name, direction)
+	intro.para("Targets per concept: the final quality of `scratch` at its full budget (the paper's), and, stricter, the best " +
+		"final quality of any method but `generated`. A speedup is another method's seconds to the target over this one's " +
+		"(0: this one never got there; a lower bound where the other never did). Figures are medians over concepts with " +
+		"bootstrap 95%% intervals; means are in results.json.")
+	doc.sections = append(doc.sections, intro)
+
+	main := section{title: "Time to the scratch target"}
+	main.add(targetTable(r, func(m quality.MethodSummary) quality.TargetSummary { return m.ToScratch }))
+	main.para("%s", verdict(r))
+	doc.sections = append(doc.sections, main)
+
+	strict := section{title: "Time to the best baseline's final quality"}
+	strict.add(targetTable(r, func(m quality.MethodSummary) quality.TargetSummary { return m.ToBest }))
+	doc.sections = append(doc.sections, strict)
+
+	equal := section{title: "Quality at equal wall time"}
+	equal.para("Each method's `%s` at the wall time of the shortest whole run among the methods on that concept.", r.Metric.Name)
+	et := table{head: []string{"method", "final " + r.Metric.Name, r.Metric.Name + " at equal time"}}
+	for _, m := range r.Summary {
+		et.rows = append(et.rows, []string{"`" + m.Method + "`", medianCI(m.Final, 2), medianCI(m.AtEqualTime, 2)})
+	}
+	equal.add(et)
+	doc.sections = append(doc.sections, equal)
+
+	per := section{title: "Per concept"}
+	pt := table{head: append([]string{"concept", "scratch target"}, codes(r.Methods)...)}
+	for _, c := range r.Concepts {
+		row := []string{c.Concept, num(float64(c.Targets.Scratch), 2)}
+		for _, name := range r.Methods {
+			cell := "—"
+			for _, m := range c.Methods {
+				if m.Method == name {
+					cell = reachCell(m.ToScratch.Reach)
+				}
+			}
+			row = append(row, cell)
+		}
+		pt.rows = append(pt.rows, row)
+	}
+	per.para("Seconds (and steps) to the scratch target; \"not reached\" within the budget.")
+	per.add(pt)
+	for _, c := range r.Concepts {
+		var runs []Run
+		for _, run := range r.Runs {
+			if run.Concept == c.Concept {
+				runs = append(runs, run)
+			}
+		}
+		png, err := CurvePNG(c.Concept, runs, r.Metric, float64(c.Targets.Scratch))
+		if err != nil {
+			return doc, err
+		}
+		per.img(image{alt: c.Concept + ": " + r.Metric.Name + " against seconds", file: "curves/" + fileSafe(c.Concept) + ".png", png: png})
+	}
+	doc.sections = append(doc.sections, per)
+
+	if len(r.Memorization) > 0 {
+		mem := section{title: "Memorization check"}
+		mem.para("L2 distances of each concept's generated start (LoRA vector) to the concept's own fine-tuned LoRA and to the " +
+			"nearest training LoRA; the own LoRA's distance to its nearest training LoRA and the training mean's to the own " +
+			"LoRA give the scale. A prediction much nearer a training LoRA than its own has recalled a training concept.")
+		mt := table{head: []string{"concept", "to own", "to nearest training", "nearest training concept", "own to nearest training", "training mean to own"}}
+		recalled := 0
+		for _, m := range r.Memorization {
+			mt.rows = append(mt.rows, []string{m.Concept, num(m.ToOwn, 3), num(m.ToNearest, 3), m.NearestConcept, num(m.OwnToNearest, 3), num(m.MeanToOwn, 3)})
+			if m.ToNearest < m.ToOwn {
+				recalled++
+			}
+		}
+		mem.add(mt)
+		mem.para("%d of %d predictions are nearer a training LoRA than their own concept's.", recalled, len(r.Memorization))
+		doc.sections = append(doc.sections, mem)
+	}
+
+	if len(r.WeightgenLoss) > 0 {
+		wg := section{title: "Weight generator"}
+		png, err := LossPNG(r.WeightgenLoss)
+		if err != nil {
+			return doc, err
+		}
+		wg.para("Training loss of the weight generator (stage weightgen; its summary.md has the held-out check).")
+		wg.img(image{alt: "weight generator loss", file: "weightgen-loss.png", png: png})
+		doc.sections = append(doc.sections, wg)
+	}
+	return doc, nil
+}
+
+// targetTable is the paper's form: per method, its final quality, how often and how
+// fast it reached the target, and its speedups.
+func targetTable(r Results, target func(quality.MethodSummary) quality.TargetSummary) table {
+	t := table{head: []string{"method", "final " + r.Metric.Name, "reached", "seconds to target", "steps to target",
+		"speedup vs scratch", "vs lora-zero", "vs fastest other"}}
+	for _, m := range r.Summary {
+		s := target(m)
+		t.rows = append(t.rows, []string{"`" + m.Method + "`", medianCI(m.Final, 2), fmt.Sprintf("%d of %d", s.Reached, m.Concepts),
+			medianCI(s.Seconds, 1), medianCI(s.Steps, 0), speedupCI(s.VsScratch), speedupCI(s.VsLoRAZero), speedupCI(s.VsBestOther)})
+	}
+	return t
+}
+
+// verdict says plainly whether the method met the paper's claim on this run.
+func verdict(r Results) string {
+	i := slices.IndexFunc(r.Summary, func(m quality.MethodSummary) bool { return m.Method == quality.Generated })
+	if i < 0 {
+		return "No `generated` run: the weight generator was not compared."
+	}
+	s := r.Summary[i].ToScratch
+	if s.Reached == 0 {
+		return fmt.Sprintf("**`generated` did not reach the scratch target within %d steps on any of the %d concepts.**", r.Steps, r.Summary[i].Concepts)
+	}
+	say := func(x quality.Stats, baseline string, paper float64) string {
+		if !x.Median.Defined() {
+			return fmt.Sprintf("no speedup against `%s` could be measured", baseline)
+		}
+		faster := "faster"
+		if x.Median < 1 {
+			faster = "that is, slower"
+		}
+		return fmt.Sprintf("%s× %s than `%s` (paper: %.1f×)", num(float64(x.Median), 2), faster, baseline, paper)
+	}
+	return fmt.Sprintf("**`generated` reached the scratch target in %d of %d concepts; median speedup %s, and %s.**",
+		s.Reached, r.Summary[i].Concepts, say(s.VsScratch, quality.Scratch, paperVsScratch), say(s.VsLoRAZero, quality.LoRAZero, paperVsLoRAZero))
+}
+
+func medianCI(s quality.Stats, digits int) string {
+	if !s.Median.Defined() {
+		return "—"
+	}
+	return fmt.Sprintf("%s [%s, %s]", num(float64(s.Median), digits), num(float64(s.MedianCI[0]), digits), num(float64(s.MedianCI[1]), digits))
+}
+
+func speedupCI(s quality.Stats) string {
+	if !s.Median.Defined() {
+		return "—"
+	}
+	return fmt.Sprintf("%s× [%s, %s]", num(float64(s.Median), 2), num(float64(s.MedianCI[0]), 2), num(float64(s.MedianCI[1]), 2))
+}
+
+func reachCell(r quality.Reach) string {
+	if !r.Reached {
+		return "not reached"
+	}
+	return fmt.Sprintf("%s s (%d steps)", num(r.Seconds, 1), r.Step)
+}
+
+func num(x float64, digits int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
+	return strconv.FormatFloat(x, 'f', digits, 64)
+}
+
+func codes(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = "`" + n + "`"
+	}
+	return out
+}
+
+func codeList(names []string) string { return strings.Join(codes(names), ", ") }
+
+// fileSafe keeps letters, digits, '-', '_', '+' and '.' of a concept id for a file name.
+func fileSafe(id string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '+' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, id)
+}
