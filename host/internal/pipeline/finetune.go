@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"strconv"
 	"time"
@@ -33,7 +34,7 @@ var finetuneStage = stage.Stage{
 	Inputs: []string{"concepts/catalogue.json", "pairs/pairs.safetensors",
 		"base/generator.safetensors", "base/discriminator.safetensors",
 		"collect/weights.safetensors", "collect/index.json", "weightgen/denoiser.safetensors"},
-	Outputs: []string{"runs.json", "curves.csv", "starts.safetensors"},
+	Outputs: []string{"runs.json", "curves.csv", "starts.safetensors", "samples.safetensors"},
 	Run:     runFinetune,
 }
 
@@ -122,9 +123,11 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 	env.Log.Info("fine-tuning held-out concepts", "concepts", len(heldout), "methods", ft.Methods, "steps", ft.Steps,
 		"eval_every", ft.EvalEvery, "metric", metric.Name, "jobs", env.Jobs)
 	gan := engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: ft.LR, Batch: ft.Batch}
+	sampleSteps := sampleSteps(ft.Steps, ft.EvalEvery)
 	err = runUnits(ctx, env, ids, "fine-tunes", func(ctx context.Context, id string) error {
 		u := units[id]
-		fit := ganFit{Model: model, GAN: gan, Steps: ft.Steps, EvalEvery: ft.EvalEvery, Metric: metric, Seed: uint64(c.Experiment.Seed)}
+		fit := ganFit{Model: model, GAN: gan, Steps: ft.Steps, EvalEvery: ft.EvalEvery, Metric: metric,
+			Seed: uint64(c.Experiment.Seed), Samples: sampleSteps}
 		if !u.method.Scratch {
 			fit.Placement, fit.Base, fit.Disc, fit.Init = &placement, in.Base, in.Disc, u.start.Vector
 		}
@@ -140,6 +143,13 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 		if err != nil {
 			return err
 		}
+		samples := safetensors.File{Tensors: map[string]safetensors.Tensor{}}
+		for _, sm := range res.Samples {
+			samples.Tensors[u.concept.ID+"/"+u.method.Name+"/step-"+strconv.Itoa(sm.Step)] = imageTensor(sm.Pix, c.Data.ImageSize)
+		}
+		if err := safetensors.WriteFile(env.Path("partial/"+id+".samples.safetensors"), samples); err != nil {
+			return err
+		}
 		if err := os.WriteFile(env.Path("partial/"+id+".json"), data, 0o644); err != nil {
 			return err
 		}
@@ -151,7 +161,45 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 	if err != nil {
 		return err
 	}
+	if err := writeSamples(env, heldout, ids, in, c.Data.ImageSize); err != nil {
+		return err
+	}
 	return writeFinetuneResults(env, ids, metric.Name, starts)
+}
+
+// sampleSteps are the evaluations whose outputs the report's image grids show: the
+// start, the evaluation nearest the middle of the budget, and the end.
+func sampleSteps(steps, every int) []int {
+	mid := (steps / 2 / every) * every
+	if mid == 0 || mid == steps {
+		return []int{0, steps}
+	}
+	return []int{0, mid, steps}
+}
+
+func imageTensor(pix []float32, size int) safetensors.Tensor {
+	return safetensors.Tensor{Shape: []int{3, size, size}, Data: pix}
+}
+
+// writeSamples gathers each concept's first test pair ("CONCEPT/source",
+// "CONCEPT/target") and every method's outputs for it ("CONCEPT/METHOD/step-S") into
+// samples.safetensors.
+func writeSamples(env *stage.Env, heldout []concepts.Concept, ids []string, in fitInputs, size int) error {
+	out := safetensors.File{Tensors: map[string]safetensors.Tensor{}, Metadata: map[string]string{}}
+	n := 3 * size * size
+	for _, k := range heldout {
+		test := in.Pairs[k.ID].Test
+		out.Tensors[k.ID+"/source"] = imageTensor(test.Source[:n], size)
+		out.Tensors[k.ID+"/target"] = imageTensor(test.Target[:n], size)
+	}
+	for _, id := range ids {
+		f, err := safetensors.ReadFile(env.Path("partial/" + id + ".samples.safetensors"))
+		if err != nil {
+			return err
+		}
+		maps.Copy(out.Tensors, f.Tensors)
+	}
+	return safetensors.WriteFile(env.Path("samples.safetensors"), out)
 }
 
 // writeFinetuneResults gathers the partial results into runs.json and curves.csv, and

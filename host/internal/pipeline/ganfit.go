@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"dnw/host/internal/concepts"
@@ -31,6 +32,7 @@ type ganFit struct {
 	Steps     int
 	EvalEvery int
 	Keep      []int // steps at which to keep the LoRA vector
+	Samples   []int // evaluation steps at which to keep the generator's output for the first test pair
 	Metric    metrics.Metric
 	Seed      uint64 // the experiment's: LoRA's A (or the scratch weights) start the same for every concept
 }
@@ -90,6 +92,14 @@ type fitResult struct {
 	Kept    []kept
 	Curve   [][2]float64
 	Seconds []float64 `json:",omitempty"`
+	Samples []sample  `json:"-"`
+}
+
+// sample is the generator's output for the first test pair at a step, (3, H, W) in
+// [-1, 1].
+type sample struct {
+	Step int
+	Pix  []float32
 }
 
 // run fine-tunes on data.Train, scoring data.Test before the first step, every
@@ -135,6 +145,9 @@ func (f ganFit) run(ctx context.Context, data pairstore.Concept) (fitResult, err
 		score := f.Metric.Score(out, data.Test.Target)
 		res.Curve = append(res.Curve, [2]float64{float64(step), score})
 		res.Seconds = append(res.Seconds, training.Seconds())
+		if slices.Contains(f.Samples, step) {
+			res.Samples = append(res.Samples, sample{Step: step, Pix: slices.Clone(out[:len(out)/data.Test.N])})
+		}
 		if keep[step] {
 			res.Kept = append(res.Kept, kept{Step: step, Metric: score, Vector: loraVector(g.Gen, params)})
 		}

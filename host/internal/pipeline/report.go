@@ -10,7 +10,9 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
+	"dnw/host/internal/imaging"
 	"dnw/host/internal/metrics"
 	"dnw/host/internal/quality"
 	"dnw/host/internal/report"
@@ -26,7 +28,7 @@ var reportStage = stage.Stage{
 	Name: "report",
 	Doc:  "report.md, report.html and results.json",
 	Keys: []string{"experiment.name", "metrics"},
-	Inputs: []string{"finetune/runs.json", "finetune/starts.safetensors", "collect/weights.safetensors",
+	Inputs: []string{"finetune/runs.json", "finetune/starts.safetensors", "finetune/samples.safetensors", "collect/weights.safetensors",
 		"collect/index.json", "collect/heldout.safetensors", "weightgen/loss.csv"},
 	Outputs: []string{"results.json", "report.md", "report.html"},
 	Run:     runReport,
@@ -75,7 +77,11 @@ func runReport(ctx context.Context, env *stage.Env) error {
 	if res.WeightgenLoss, err = readLossCurve(env.Input("weightgen/loss.csv")); err != nil {
 		return err
 	}
-	files, err := report.Files(res)
+	grids, err := readGrids(env.Input("finetune/samples.safetensors"), concepts, res.Methods)
+	if err != nil {
+		return err
+	}
+	files, err := report.Files(res, grids)
 	if err != nil {
 		return err
 	}
@@ -168,4 +174,55 @@ func readLossCurve(path string) ([]report.LossPoint, error) {
 		return nil, fmt.Errorf("%s: no loss values", path)
 	}
 	return out, nil
+}
+
+// readGrids reads each concept's image grid from stage finetune's samples.
+func readGrids(path string, concepts, methods []string) ([]report.Grid, error) {
+	f, err := safetensors.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	image := func(name string) (*imaging.Image, error) {
+		t, ok := f.Tensors[name]
+		if !ok || len(t.Shape) != 3 || t.Shape[0] != 3 {
+			return nil, fmt.Errorf("%s: no (3, H, W) image %s", path, name)
+		}
+		return &imaging.Image{H: t.Shape[1], W: t.Shape[2], Pix: t.Data}, nil
+	}
+	var grids []report.Grid
+	for _, k := range concepts {
+		g := report.Grid{Concept: k}
+		if g.Source, err = image(k + "/source"); err != nil {
+			return nil, err
+		}
+		if g.Target, err = image(k + "/target"); err != nil {
+			return nil, err
+		}
+		for _, m := range methods {
+			var steps []int
+			prefix := k + "/" + m + "/step-"
+			for name := range f.Tensors {
+				if s, ok := strings.CutPrefix(name, prefix); ok {
+					n, err := strconv.Atoi(s)
+					if err != nil {
+						return nil, fmt.Errorf("%s: tensor %s", path, name)
+					}
+					steps = append(steps, n)
+				}
+			}
+			slices.Sort(steps)
+			g.Steps = steps
+			mi := report.MethodImages{Method: m}
+			for _, s := range steps {
+				im, err := image(prefix + strconv.Itoa(s))
+				if err != nil {
+					return nil, err
+				}
+				mi.Images = append(mi.Images, im)
+			}
+			g.Outputs = append(g.Outputs, mi)
+		}
+		grids = append(grids, g)
+	}
+	return grids, nil
 }

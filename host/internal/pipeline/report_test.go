@@ -49,12 +49,12 @@ func TestReportWritesValidResults(t *testing.T) {
 	if m := external.Find(page); m != nil {
 		t.Errorf("report.html loads %s: it must open offline", m)
 	}
-	if n := strings.Count(string(page), `src="data:image/png;base64,`); n != 2 {
-		t.Errorf("report.html inlines %d images, want the concept's curves and the loss curve", n)
+	if n := strings.Count(string(page), `src="data:image/png;base64,`); n != 3 {
+		t.Errorf("report.html inlines %d images, want the concept's curves and grid and the loss curve", n)
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
 	for _, want := range []string{"## Time to the scratch target", "| `generated` |", "**`generated` ", "## Memorization check",
-		"![h000-", "(curves/h000-"} {
+		"![h000-", "(curves/h000-", "(grids/h000-"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
 		}

@@ -19,10 +19,11 @@ const (
 	paperVsLoRAZero = 4.6
 )
 
-// Files renders the report: results.json, report.md, report.html and the PNGs they
-// show, by file name relative to the report's directory.
-func Files(r Results) (map[string][]byte, error) {
-	doc, err := compose(r)
+// Files renders the report of r with the concepts' image grids: results.json,
+// report.md, report.html and the PNGs they show, by file name relative to the
+// report's directory.
+func Files(r Results, grids []Grid) (map[string][]byte, error) {
+	doc, err := compose(r, grids)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +52,7 @@ func Files(r Results) (map[string][]byte, error) {
 }
 
 // compose writes the report's content.
-func compose(r Results) (document, error) {
+func compose(r Results, grids []Grid) (document, error) {
 	doc := document{title: "dnw report: " + r.Experiment}
 	direction := "higher is better"
 	if !r.Metric.HigherIsBetter {
@@ -117,6 +118,20 @@ func compose(r Results) (document, error) {
 		per.img(image{alt: c.Concept + ": " + r.Metric.Name + " against seconds", file: "curves/" + fileSafe(c.Concept) + ".png", png: png})
 	}
 	doc.sections = append(doc.sections, per)
+
+	if len(grids) > 0 {
+		gs := section{title: "Images"}
+		gs.para("Each concept's first test pair (source, target), then each method's output for the source at the start, " +
+			"midway and at the end of its fine-tune, a row per method.")
+		for _, g := range grids {
+			png, err := GridPNG(g)
+			if err != nil {
+				return doc, err
+			}
+			gs.img(image{alt: g.Concept + ": outputs of each method", file: "grids/" + fileSafe(g.Concept) + ".png", png: png})
+		}
+		doc.sections = append(doc.sections, gs)
+	}
 
 	if len(r.Memorization) > 0 {
 		mem := section{title: "Memorization check"}
