@@ -15,6 +15,11 @@ const (
 	Generated = "generated"
 )
 
+// minSeconds floors the times a speedup divides: a start that already meets the
+// target reaches it after its preparation alone, which for a LoRA at its standard init
+// is next to nothing. One millisecond is the resolution curves.csv prints.
+const minSeconds = 1e-3
+
 // Run is one method's fine-tune of a concept.
 type Run struct {
 	Method string
@@ -124,7 +129,7 @@ func Compare(concept string, runs []Run, higherIsBetter bool) (ConceptResult, er
 		case !mine.Reached:
 			return 0
 		}
-		return Num(other / mine.Seconds)
+		return Num(max(other, minSeconds) / max(mine.Seconds, minSeconds))
 	}
 	toTarget := func(target float64) map[string]ToTarget {
 		rs := reaches(target)

@@ -70,6 +70,14 @@ func TestCompareTargetsAndSpeedups(t *testing.T) {
 	if s := get(Scratch); s.ToScratch.Speedup.VsScratch != 1 || s.ToScratch.Speedup.VsBestOther != Num(2.0/40) {
 		t.Errorf("scratch against itself %v, against the fastest other %v; want 1 and 1/20", s.ToScratch.Speedup.VsScratch, s.ToScratch.Speedup.VsBestOther)
 	}
+	// A start that already meets the target: its time is floored at a millisecond.
+	atStart, err := Compare("h001", []Run{{Scratch, curve(10, 5, 20)}, {LoRAZero, curve(1, 25, 26)}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := atStart.Methods[1].ToScratch.Speedup.VsScratch; s != 10/minSeconds {
+		t.Errorf("a start at the target: speedup %v, want 10 s over the 1 ms floor", s)
+	}
 	if _, err := Compare("h000", runs[1:], true); err == nil || !strings.Contains(err.Error(), "no scratch run") {
 		t.Errorf("without scratch: %v", err)
 	}

@@ -65,7 +65,7 @@ func compose(r Results, grids []Grid) (document, error) {
 		len(r.Concepts), r.Steps, codeList(r.Methods), r.Metric.Name, direction)
 	intro.para("Targets per concept: the final quality of `scratch` at its full budget (the paper's), and, stricter, the best " +
 		"final quality of any method but `generated`. A speedup is another method's seconds to the target over this one's " +
-		"(0: this one never got there; a lower bound where the other never did). Figures are medians over concepts with " +
+		"(0: this one never got there; a lower bound where the other never did; times are floored at 1 ms, so a start that already meets the target gets a large finite speedup). Figures are medians over concepts with " +
 		"bootstrap 95%% intervals; means are in results.json.")
 	doc.sections = append(doc.sections, intro)
 
