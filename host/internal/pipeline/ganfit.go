@@ -47,8 +47,8 @@ type fitInputs struct {
 	Metric    metrics.Metric
 }
 
-// readFitInputs reads the fit inputs of the stage and checks that every concept of
-// concepts has pairs.
+// readFitInputs reads the stage's fit inputs and checks that every concept of the
+// catalogue has pairs.
 func readFitInputs(env *stage.Env) (fitInputs, error) {
 	var in fitInputs
 	var err error
