@@ -188,8 +188,8 @@ func (g *GAN) Step(source, target []float32) (StepLosses, error) {
 
 // Close releases the graphs' machines.
 func (g *GAN) Close() {
-	g.genVM.Close()
-	g.discVM.Close()
+	closeMachine(g.genVM)
+	closeMachine(g.discVM)
 }
 
 func scalar(n *G.Node) float32 { return n.Value().Data().(float32) }

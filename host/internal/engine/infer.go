@@ -72,7 +72,7 @@ func (f *Inference) Run(inputs map[string][]float32) ([]float32, error) {
 }
 
 // Close releases the machine.
-func (f *Inference) Close() { f.vm.Close() }
+func (f *Inference) Close() { closeMachine(f.vm) }
 
 // copyInputs copies each input's values into its tensor; every input must be given, with
 // its size, and nothing else.

@@ -108,7 +108,7 @@ func (r *Regression) Step(inputs map[string][]float32, target, weight []float32)
 }
 
 // Close releases the machine.
-func (r *Regression) Close() { r.vm.Close() }
+func (r *Regression) Close() { closeMachine(r.vm) }
 
 // RegressionState is everything a Regression needs to continue exactly.
 type RegressionState struct {
