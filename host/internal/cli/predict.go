@@ -43,6 +43,7 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	tStar := flags.Int("t-star", 0, "timestep of one-step prediction (default: the run's weightgen.t_star)")
 	steps := flags.Int("ddim-steps", 0, "steps of DDIM sampling (default: the run's weightgen.ddim_steps)")
 	seed := flags.Uint64("seed", 0, "seed of the starting noise")
+	guidance := flags.Float64("guidance", -1, "classifier-free guidance scale: 1 the prompt alone, below 1 toward the unconditional prediction (default: the run's weightgen.guidance)")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
@@ -69,6 +70,9 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	if *steps == 0 {
 		*steps = info.DDIMSteps
 	}
+	if *guidance < 0 {
+		*guidance = info.Guidance
+	}
 	if *sampler != "one-step" && *sampler != "ddim" {
 		return usagef("--sampler %q: want one-step or ddim", *sampler)
 	}
@@ -85,6 +89,7 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer p.Close()
+	p.Guidance = *guidance
 	rng := rand.New(rand.NewPCG(*seed, 0x707265646963)) // "predic"
 	denoiseStart := time.Now()
 	var chunks []float32
@@ -107,6 +112,9 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	how := *sampler + ", t* = " + strconv.Itoa(*tStar)
 	if *sampler == "ddim" {
 		how = fmt.Sprintf("ddim, %d steps", *steps)
+	}
+	if *guidance != 1 {
+		how += fmt.Sprintf(", guidance %g", *guidance)
 	}
 	if err := writeLoRA(*out, saved, saved.Codec.Vector(chunks), map[string]string{
 		"dnw.prompt": *prompt, "dnw.sampler": how, "dnw.arch": info.Arch, "dnw.placement": info.Placement}); err != nil {

@@ -96,6 +96,7 @@ type Weightgen struct {
 	TextDropout float64        `toml:"text_dropout" min:"0" max:"1" doc:"probability of dropping the prompt (classifier-free guidance)"`
 	Sampler     string         `toml:"sampler" enum:"one-step,ddim" doc:"one-step: direct reconstruction at t_star (the paper); ddim: multi-step sampling"`
 	TStar       int            `toml:"t_star" min:"1" doc:"the noise-biased timestep of one-step prediction"`
+	Guidance    float64        `toml:"guidance" min:"0" max:"20" doc:"classifier-free guidance scale of prediction: ε̂ = ε̂(∅) + g·(ε̂(τ) − ε̂(∅)); 1 uses the prompt alone, below 1 shrinks the prediction toward the unconditional one (the training mean), above 1 exaggerates the prompt; needs text_dropout > 0 for a trained null prompt"`
 	DDIMSteps   int            `toml:"ddim_steps" min:"1" doc:"steps of DDIM sampling"`
 	Options     map[string]any `toml:"options" doc:"options passed to the chunker, schedule and text-encoder plugins, by plugin id"`
 }
@@ -158,7 +159,7 @@ func Default() Config {
 			// 66–82 ms, within the 100 ms target (docs/benchmarks.md, "Weight generator").
 			Widths: []int{8, 16, 32}, Depths: []int{1, 1, 1}, Heads: 4,
 			Steps: 5000, Batch: 256, LR: 1e-3, WeightDecay: 0.01, LogEvery: 50, EMA: 0.999, TextDropout: 0.1,
-			Sampler: "one-step", TStar: 500, DDIMSteps: 50,
+			Sampler: "one-step", TStar: 500, DDIMSteps: 50, Guidance: 1,
 		},
 		Finetune: Finetune{
 			Training: Training{Steps: 300, Batch: 8, LR: 2e-4, EvalEvery: 25},

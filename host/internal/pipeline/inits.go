@@ -92,6 +92,7 @@ func newInitSources(ctx context.Context, kept []keptCheckpoint, enc sdk.TextEnco
 	if src.predictor, err = weightgen.NewPredictor(saved.Spec, saved.Tables, saved.Weights); err != nil {
 		return nil, err
 	}
+	src.predictor.Guidance = saved.Info.Guidance
 	return src, nil
 }
 

@@ -175,7 +175,7 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 	}
 	saved := weightgen.Saved{Spec: spec, Codec: codec, Tables: tables, Weights: weights, Info: weightgen.Info{
 		TextEncoder: w.TextEncoder, TextOptions: textOpts, Schedule: w.Schedule, Sampler: w.Sampler,
-		TStar: w.TStar, DDIMSteps: w.DDIMSteps, Arch: c.Model.Arch, Placement: c.LoRA.Placement,
+		TStar: w.TStar, DDIMSteps: w.DDIMSteps, Guidance: w.Guidance, Arch: c.Model.Arch, Placement: c.LoRA.Placement,
 		Steps: st.Step, FinalLoss: st.Curve[len(st.Curve)-1].Loss}}
 	if err := saved.Save(env.Path("denoiser.safetensors")); err != nil {
 		return err
@@ -330,6 +330,7 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 		return check, err
 	}
 	defer p.Close()
+	p.Guidance = saved.Info.Guidance
 	check = HeldoutCheck{Sampler: "one-step", BlockIndex: saved.Spec.BlockIndex}
 	for i, k := range cat.Heldout() {
 		target, ok := own.Tensors[k.ID]

@@ -25,7 +25,7 @@ func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, params int, layou
 	row("text encoder", "%s, %d values", textEncoder, s.TextDim)
 	row("noise schedule", "%s, T = %d", info.Schedule, len(saved.Tables.Alpha))
 	row("training", "%d steps; loss %.4g → %.4g", info.Steps, curve[0].Loss, curve[len(curve)-1].Loss)
-	row("held-out prediction", "%s at t* = %d", check.Sampler, info.TStar)
+	row("held-out prediction", "%s at t* = %d, guidance %g", check.Sampler, info.TStar, info.Guidance)
 
 	fmt.Fprintf(&b, "\n## Held-out check\n\nL2 distance to each held-out concept's own fine-tuned LoRA "+
 		"(stage collect), per prompt, against the mean of the training LoRAs and the nearest training LoRA.\n\n"+
@@ -50,7 +50,8 @@ func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, params int, layou
 			"barely depends on the prompt. Train longer, widen the denoiser, or shrink the LoRA it must write.\n")
 	case !(check.PredToOwn < check.MeanToOwn):
 		b.WriteString("The generator fits the concepts it trained on but does not carry that over to new ones: " +
-			"more training concepts, or a text encoder that relates the held-out prompts to the training ones, would help.\n")
+			"it has learned its training prompts by heart. Fewer steps, more weight decay or text dropout, " +
+			"or more training concepts would help (docs/benchmarks.md, \"Does the generator learn from the prompt?\").\n")
 	default:
 		b.WriteString("The generator fits the concepts it trained on and carries that over to new ones.\n")
 	}

@@ -29,6 +29,7 @@ type Info struct {
 	Schedule    string      `json:"schedule"` // plugin id, for the record: the tables are saved
 	Sampler     string      `json:"sampler"`  // "one-step" or "ddim"
 	TStar       int         `json:"t_star"`
+	Guidance    float64     `json:"guidance"` // classifier-free guidance scale (Predictor.Guidance); files from before it read as 1
 	DDIMSteps   int         `json:"ddim_steps"`
 	Arch        string      `json:"arch"`
 	Placement   string      `json:"placement"`
@@ -70,7 +71,7 @@ func Load(path string) (Saved, error) {
 	if err != nil {
 		return Saved{}, err
 	}
-	s := Saved{Codec: &Codec{}, Weights: map[string]safetensors.Tensor{}}
+	s := Saved{Codec: &Codec{}, Weights: map[string]safetensors.Tensor{}, Info: Info{Guidance: 1}}
 	for key, v := range map[string]any{"dnw.spec": &s.Spec, "dnw.layout": &s.Codec.Layout, "dnw.params": &s.Codec.Params, "dnw.weightgen": &s.Info} {
 		text, ok := f.Metadata[key]
 		if !ok {

@@ -179,3 +179,39 @@ func TestLosses(t *testing.T) {
 		t.Error("loss v with output epsilon: no error")
 	}
 }
+
+// TestGuidanceMixesTheConditionalAndUnconditional: guidance 0 predicts as the null
+// prompt does, 1 as the prompt alone, and g in between the straight mix of the two
+// (one-step reconstruction is affine in ε̂, so the mix carries over to the weights).
+func TestGuidanceMixesTheConditionalAndUnconditional(t *testing.T) {
+	_, _, data := overfitData(rand.New(rand.NewPCG(1, 2)))
+	spec, tables := tinyDenoiser(IndexSinusoidal, OutputV), linearTables(1000)
+	tr, _, _ := train(t, spec, tables, data, 40)
+	p, err := NewPredictor(spec, tables, tr.Reg.Model.Tensors())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	predict := func(text []float32, g float64) []float32 {
+		p.Guidance = g
+		w, err := p.OneStep(text, 700, rand.New(rand.NewPCG(3, 4)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	text := data[0].Text
+	cond, uncond := predict(text, 1), predict(make([]float32, len(text)), 1)
+	if l2(cond, uncond) < 1e-3 {
+		t.Fatalf("the prompt changes nothing (%.2g): the test cannot tell guidance apart", l2(cond, uncond))
+	}
+	if d := l2(predict(text, 0), uncond); d > 1e-5 {
+		t.Errorf("guidance 0 is %.2g from the null prompt's prediction", d)
+	}
+	mix := predict(text, 0.3)
+	for i := range mix {
+		if want := uncond[i] + 0.3*(cond[i]-uncond[i]); math.Abs(float64(mix[i]-want)) > 1e-4 {
+			t.Fatalf("guidance 0.3 [%d] = %v, the mix %v", i, mix[i], want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"dnw/host/internal/engine"
 	"dnw/host/internal/safetensors"
@@ -12,6 +13,15 @@ import (
 
 // Predictor predicts all N chunks of a LoRA vector for a prompt embedding in one batch.
 type Predictor struct {
+	// Guidance is the classifier-free guidance scale (Ho & Salimans 2022):
+	// ε̂ = ε̂(∅) + g·(ε̂(τ) − ε̂(∅)), with ∅ the null prompt the denoiser trained on for a
+	// fraction text_dropout of its samples. 1 (the default of NewPredictor) uses the
+	// prompt alone; below 1 the prediction moves toward the unconditional one, the
+	// weight dataset's mean, shrinking what the prompt adds as ridge regression
+	// shrinks; above 1 it exaggerates it. Any other value than 1 runs the denoiser
+	// twice.
+	Guidance float64
+
 	spec   Spec
 	tables sdk.ScheduleTables
 	model  *engine.Model
@@ -37,28 +47,49 @@ func NewPredictor(spec Spec, tables sdk.ScheduleTables, weights map[string]safet
 	if err != nil {
 		return nil, err
 	}
-	p := &Predictor{spec: spec, tables: tables, model: m, inf: inf, in: newInputs(spec, spec.Chunks)}
+	p := &Predictor{Guidance: 1, spec: spec, tables: tables, model: m, inf: inf, in: newInputs(spec, spec.Chunks)}
 	for n := range spec.Chunks {
 		setIndex(spec, p.in, n, n)
 	}
 	return p, nil
 }
 
-// epsilon runs ε̂θ(x, t, n, τ) for every chunk n at timestep t, forming it from the
-// network's output per Spec.Output.
+// epsilon is ε̂ for every chunk at timestep t under the predictor's guidance.
 func (p *Predictor) epsilon(x []float32, t int, text []float32) ([]float32, error) {
-	s := p.spec
-	if len(text) != s.TextDim {
-		return nil, fmt.Errorf("weightgen: prompt embedding of %d values, the denoiser takes %d", len(text), s.TextDim)
+	if len(text) != p.spec.TextDim {
+		return nil, fmt.Errorf("weightgen: prompt embedding of %d values, the denoiser takes %d", len(text), p.spec.TextDim)
 	}
+	cond, err := p.run(x, t, text)
+	if err != nil || p.Guidance == 1 {
+		return cond, err
+	}
+	uncond, err := p.run(x, t, make([]float32, len(text)))
+	if err != nil {
+		return nil, err
+	}
+	g := float32(p.Guidance)
+	for i, u := range uncond {
+		cond[i] = u + g*(cond[i]-u)
+	}
+	return cond, nil
+}
+
+// run runs ε̂θ(x, t, n, τ) for every chunk n at timestep t, forming it from the
+// network's output per Spec.Output, into a new slice.
+func (p *Predictor) run(x []float32, t int, text []float32) ([]float32, error) {
+	s := p.spec
 	copy(p.in[InputChunk], x)
 	for n := range s.Chunks {
 		SinEnc(p.in[InputTime][n*s.SinDim:(n+1)*s.SinDim], float64(t))
 		copy(p.in[InputText][n*s.TextDim:(n+1)*s.TextDim], text)
 	}
-	out, err := p.inf.Run(p.in)
-	if err != nil || s.Output == OutputEpsilon {
-		return out, err
+	f, err := p.inf.Run(p.in)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(f) // the machine's buffer; the next run overwrites it
+	if s.Output == OutputEpsilon {
+		return out, nil
 	}
 	alpha, sigma := float32(p.tables.Alpha[t-1]), float32(p.tables.Sigma[t-1])
 	for i, f := range out {
