@@ -9,7 +9,9 @@ from text can: the dataset's LoRAs do not follow from their concepts.
 
     .venv/bin/python tools/weight_predictability.py runs/weightgen-check
 """
+import collections
 import json
+import re
 import sys
 
 import numpy as np
@@ -20,7 +22,8 @@ def main(run):
     weights = load_file(f"{run}/stages/collect/weights.safetensors")
     heldout = load_file(f"{run}/stages/collect/heldout.safetensors")
     with open(f"{run}/stages/concepts/catalogue.json") as f:
-        edits = {k["id"]: [s["edit"] for s in k["steps"]] for k in json.load(f)["concepts"]}
+        catalogue = {k["id"]: k for k in json.load(f)["concepts"]}
+    edits = {c: [s["edit"] for s in k["steps"]] for c, k in catalogue.items()}
     names = sorted(weights)
     X = np.stack([weights[n].ravel() for n in names]).astype(np.float64)
     concept = [n.split("/")[0] for n in names]  # tensors are CONCEPT/step-S
@@ -54,7 +57,48 @@ def main(run):
     for name, d in rows.items():
         d = np.array(d)
         print(f"| {name} | {d.mean():.3f} | {(d < base).sum()} of {len(d)} |")
+    prompts(X, concept, mean, catalogue, heldout)
     structure(X, concept)
+
+
+def prompt_features(prompt, char_weight=0.5):
+    """text.hashgram's features of a prompt, unhashed and L2-normalized."""
+    f = collections.Counter()
+    words = re.findall(r"[^\W_]+", prompt.lower())
+    for i, w in enumerate(words):
+        f["w " + w] += 1
+        if i > 0:
+            f["b " + words[i - 1] + " " + w] += 1
+        padded = "<" + w + ">"
+        for n in range(3, 6):
+            for j in range(len(padded) - n + 1):
+                f["c " + padded[j:j + n]] += char_weight
+    norm = np.sqrt(sum(v * v for v in f.values())) or 1.0
+    return {k: v / norm for k, v in f.items()}
+
+
+def prompts(X, concept, mean, catalogue, heldout, lams=(0.1, 1, 10)):
+    """Kernel ridge from prompt features, one row per (checkpoint, training prompt)."""
+    rows, Y = [], []
+    for i, c in enumerate(concept):
+        for p in catalogue[c]["prompts"]:
+            rows.append(prompt_features(p))
+            Y.append(X[i] - mean)
+    Y = np.stack(Y)
+
+    def kernel(a, b):
+        return np.array([[sum(v * r.get(k, 0.0) for k, v in x.items()) for r in b] for x in a])
+
+    K = kernel(rows, rows)
+    tests = [(c, p) for c in sorted(heldout) for p in catalogue[c]["prompts"]]
+    Kt = kernel([prompt_features(p) for _, p in tests], rows)
+    print("| ridge on prompt features | mean L2 to the own LoRA | prompts nearer than the mean |")
+    print("|---|---|---|")
+    for lam in lams:
+        pred = mean + Kt @ np.linalg.solve(K + lam * np.eye(len(K)), Y)
+        d = np.array([np.linalg.norm(pred[i] - heldout[c].ravel()) for i, (c, _) in enumerate(tests)])
+        base = np.array([np.linalg.norm(mean - heldout[c].ravel()) for c, _ in tests])
+        print(f"| λ={lam} | {d.mean():.3f} (mean: {base.mean():.3f}) | {(d < base).sum()} of {len(d)} |")
 
 
 def structure(X, concept, chunk=256):
