@@ -49,9 +49,9 @@ func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, params int, layou
 		b.WriteString("The generator does not fit even the concepts it trained on: it underfits, and its output " +
 			"barely depends on the prompt. Train longer, widen the denoiser, or shrink the LoRA it must write.\n")
 	case !(check.PredToOwn < check.MeanToOwn):
-		b.WriteString("The generator fits the concepts it trained on but does not carry that over to new ones: " +
-			"it has learned its training prompts by heart. Fewer steps, more weight decay or text dropout, " +
-			"or more training concepts would help (docs/benchmarks.md, \"Does the generator learn from the prompt?\").\n")
+		b.WriteString("The generator fits the concepts it trained on but does not carry that over to new ones. " +
+			"tools/weight_predictability.py tells whether the prompts could (a ridge regression from their features); " +
+			"docs/benchmarks.md, \"Does the generator learn from the prompt?\", lists what was tried.\n")
 	default:
 		b.WriteString("The generator fits the concepts it trained on and carries that over to new ones.\n")
 	}
