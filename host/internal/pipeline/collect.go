@@ -78,17 +78,16 @@ func runCollect(ctx context.Context, env *stage.Env) error {
 	for i, k := range all {
 		ids[i] = k.ID
 	}
-	err = runUnits(ctx, env, ids, "concepts", func(ctx context.Context, id string) error {
+	err = runUnits(ctx, env, ids, "concepts", func(ctx context.Context, id string) (func(), error) {
 		res, err := fit.run(ctx, in.Pairs[id])
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := writePartial(env.Path("partial/"+id+".safetensors"), res); err != nil {
-			return err
+			return nil, err
 		}
 		last := res.Curve[len(res.Curve)-1]
-		env.Log.Info("concept collected", "concept", id, "step", int(last[0]), metric.Name, last[1])
-		return nil
+		return func() { env.Log.Info("concept collected", "concept", id, "step", int(last[0]), metric.Name, last[1]) }, nil
 	})
 	if err != nil {
 		return err

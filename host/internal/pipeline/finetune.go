@@ -124,7 +124,7 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 		"eval_every", ft.EvalEvery, "metric", metric.Name, "jobs", env.Jobs)
 	gan := engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: ft.LR, Batch: ft.Batch}
 	sampleSteps := sampleSteps(ft.Steps, ft.EvalEvery)
-	err = runUnits(ctx, env, ids, "fine-tunes", func(ctx context.Context, id string) error {
+	err = runUnits(ctx, env, ids, "fine-tunes", func(ctx context.Context, id string) (func(), error) {
 		u := units[id]
 		fit := ganFit{Model: model, GAN: gan, Steps: ft.Steps, EvalEvery: ft.EvalEvery, Metric: metric,
 			Seed: uint64(c.Experiment.Seed), Samples: sampleSteps}
@@ -133,7 +133,7 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 		}
 		res, err := fit.run(ctx, in.Pairs[u.concept.ID])
 		if err != nil {
-			return err
+			return nil, err
 		}
 		run := FinetuneRun{Concept: u.concept.ID, Prompt: u.concept.Prompts[0], Method: u.method.Name, From: u.start.From, StartSeconds: u.seconds}
 		for i, p := range res.Curve {
@@ -141,22 +141,23 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 		}
 		data, err := json.Marshal(run)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		samples := safetensors.File{Tensors: map[string]safetensors.Tensor{}}
 		for _, sm := range res.Samples {
 			samples.Tensors[u.concept.ID+"/"+u.method.Name+"/step-"+strconv.Itoa(sm.Step)] = imageTensor(sm.Pix, c.Data.ImageSize)
 		}
 		if err := safetensors.WriteFile(env.Path("partial/"+id+".samples.safetensors"), samples); err != nil {
-			return err
+			return nil, err
 		}
 		if err := os.WriteFile(env.Path("partial/"+id+".json"), data, 0o644); err != nil {
-			return err
+			return nil, err
 		}
 		last := run.Curve[len(run.Curve)-1]
-		env.Log.Info("fine-tune done", "concept", u.concept.ID, "method", u.method.Name, "start", run.Curve[0].Metric,
-			metric.Name, last.Metric, "seconds", last.Seconds)
-		return nil
+		return func() {
+			env.Log.Info("fine-tune done", "concept", u.concept.ID, "method", u.method.Name, "start", run.Curve[0].Metric,
+				metric.Name, last.Metric, "seconds", last.Seconds)
+		}, nil
 	})
 	if err != nil {
 		return err

@@ -21,9 +21,10 @@ type doneUnits struct {
 // stage's checkpoint lists as done, and shows them on a progress bar counting unit.
 // work writes its unit's result to its own file under partial/ before it returns; only
 // then does the checkpoint name the unit done, so an interruption loses at most the
-// units in flight. The first failure stops the others; ctx's cancellation returns
-// ctx.Err() once the units in flight have stopped.
-func runUnits(ctx context.Context, env *stage.Env, units []string, unit string, work func(ctx context.Context, id string) error) error {
+// units in flight. The announce function work returns (nil: none) is called after
+// that, so that what it logs is on disk for good. The first failure stops the others;
+// ctx's cancellation returns ctx.Err() once the units in flight have stopped.
+func runUnits(ctx context.Context, env *stage.Env, units []string, unit string, work func(ctx context.Context, id string) (announce func(), err error)) error {
 	var st doneUnits
 	if _, err := env.LoadCheckpoint(&st); err != nil {
 		return err
@@ -53,12 +54,15 @@ func runUnits(ctx context.Context, env *stage.Env, units []string, unit string, 
 				if ctx.Err() != nil {
 					continue // interrupted, or failed elsewhere: left for the rerun
 				}
-				err := work(ctx, u)
+				announce, err := work(ctx, u)
 				mu.Lock()
 				if err == nil {
 					st.Done = append(st.Done, u)
 					if err = env.SaveCheckpoint(&st, int64(len(st.Done))); err == nil {
 						bar.Set(int64(len(st.Done)))
+						if announce != nil {
+							announce()
+						}
 					}
 				}
 				if err != nil {
