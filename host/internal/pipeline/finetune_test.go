@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"dnw/host/internal/config"
 	"dnw/host/internal/safetensors"
 	"dnw/host/internal/stage"
 )
@@ -124,6 +125,24 @@ func TestFinetuneComparesEveryMethod(t *testing.T) {
 		for j := range runs[i].Curve {
 			if again[i].Curve[j].Metric != runs[i].Curve[j].Metric {
 				t.Errorf("%s step %d: %v resumed, %v straight", runs[i].Method, runs[i].Curve[j].Step, again[i].Curve[j].Metric, runs[i].Curve[j].Metric)
+			}
+		}
+	}
+}
+
+// finetune.methods' allowed values and initMethods name the same methods, in order.
+func TestEveryConfigMethodHasAnInitialization(t *testing.T) {
+	var names []string
+	for _, m := range initMethods {
+		names = append(names, m.Name)
+	}
+	if want := config.Default().Finetune.Methods; !slices.Equal(names, want) {
+		t.Errorf("initMethods %v, finetune.methods' default %v", names, want)
+	}
+	for _, s := range config.Sections() {
+		for _, f := range s.Fields {
+			if f.Key == "finetune.methods" && !slices.Equal(f.Enum, names) {
+				t.Errorf("finetune.methods allows %v, initMethods has %v", f.Enum, names)
 			}
 		}
 	}

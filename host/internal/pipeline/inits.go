@@ -73,17 +73,9 @@ type initSources struct {
 }
 
 func newInitSources(ctx context.Context, kept []keptCheckpoint, enc sdk.TextEncoder, opts sdk.Options, saved weightgen.Saved, seed uint64) (*initSources, error) {
-	src := &initSources{kept: kept, last: map[string][]float32{}, encoder: enc, textOpts: opts, saved: saved, seed: seed}
-	sum := make([]float64, len(kept[0].vector))
+	src := &initSources{kept: kept, mean: meanVector(kept), last: map[string][]float32{}, encoder: enc, textOpts: opts, saved: saved, seed: seed}
 	for _, k := range kept {
-		for i, x := range k.vector {
-			sum[i] += float64(x)
-		}
 		src.last[k.concept] = k.vector // the index lists a concept's checkpoints in step order
-	}
-	src.mean = make([]float32, len(sum))
-	for i, s := range sum {
-		src.mean[i] = float32(s / float64(len(kept)))
 	}
 	var err error
 	if src.promptEmb, _, err = embedPrompts(ctx, enc, opts, kept); err != nil {

@@ -113,12 +113,7 @@ func memorization(env *stage.Env, concepts []string) ([]report.Memorization, err
 	if err != nil {
 		return nil, err
 	}
-	mean := make([]float32, size)
-	for _, k := range kept {
-		for i, x := range k.vector {
-			mean[i] += x / float32(len(kept))
-		}
-	}
+	mean := meanVector(kept)
 	nearest := func(v []float32) (float64, string) {
 		d, who := math.Inf(1), ""
 		for _, k := range kept {

@@ -245,6 +245,21 @@ func readWeightDataset(indexPath, weightsPath string, size int) ([]keptCheckpoin
 	return kept, nil
 }
 
+// meanVector is the mean of the checkpoints' vectors, summed in float64.
+func meanVector(kept []keptCheckpoint) []float32 {
+	sum := make([]float64, len(kept[0].vector))
+	for _, k := range kept {
+		for i, x := range k.vector {
+			sum[i] += float64(x)
+		}
+	}
+	mean := make([]float32, len(sum))
+	for i, s := range sum {
+		mean[i] = float32(s / float64(len(kept)))
+	}
+	return mean
+}
+
 // embedPrompts embeds every distinct prompt of the checkpoints once, in one call.
 func embedPrompts(ctx context.Context, enc sdk.TextEncoder, opts sdk.Options, kept []keptCheckpoint) (map[string][]float32, int, error) {
 	var prompts []string
