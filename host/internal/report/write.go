@@ -191,13 +191,13 @@ func verdict(r Results) string {
 		if !x.Median.Defined() {
 			return fmt.Sprintf("no speedup against `%s` could be measured", baseline)
 		}
-		faster := "faster"
+		verdict := "faster than"
 		if x.Median < 1 {
-			faster = "that is, slower"
+			verdict = "slower than" // 0 when it did not get there
 		}
-		return fmt.Sprintf("%s× %s than `%s` (paper: %.1f×)", num(float64(x.Median), 2), faster, baseline, paper)
+		return fmt.Sprintf("%s× against `%s`, %s it (paper: %.1f× faster)", num(float64(x.Median), 2), baseline, verdict, paper)
 	}
-	return fmt.Sprintf("**`generated` reached the scratch target in %d of %d concepts; median speedup %s, and %s.**",
+	return fmt.Sprintf("**`generated` reached the scratch target in %d of %d concepts; median speedup %s; %s.**",
 		s.Reached, r.Summary[i].Concepts, say(s.VsScratch, quality.Scratch, paperVsScratch), say(s.VsLoRAZero, quality.LoRAZero, paperVsLoRAZero))
 }
 
