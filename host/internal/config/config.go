@@ -104,6 +104,7 @@ type Weightgen struct {
 // Finetune compares initializations on held-out concepts.
 type Finetune struct {
 	Training
+	LoRALR  float64  `toml:"lora_lr" min:"0" max:"1" doc:"Adam learning rate of the LoRA methods (lora-zero, lora-mean, lora-nearest, generated); finetune.lr is scratch's. A LoRA trains few weights from the base model and learns slowly at the full generator's rate (docs/benchmarks.md)"`
 	Methods []string `toml:"methods" enum:"scratch,lora-zero,lora-mean,lora-nearest,generated" doc:"initializations to compare"`
 }
 
@@ -163,7 +164,9 @@ func Default() Config {
 		},
 		Finetune: Finetune{
 			Training: Training{Steps: 300, Batch: 8, LR: 2e-4, EvalEvery: 25},
-			Methods:  []string{"scratch", "lora-zero", "lora-mean", "lora-nearest", "generated"},
+			// The same as scratch's until a sweep on training concepts sets it.
+			LoRALR:  2e-4,
+			Methods: []string{"scratch", "lora-zero", "lora-mean", "lora-nearest", "generated"},
 		},
 		Metrics: Metrics{Primary: "psnr", Extra: []string{}},
 		Filters: Filters{Checkpoints: []string{"converged"}, Concepts: []string{}, Pairs: []string{}},

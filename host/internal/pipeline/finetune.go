@@ -22,7 +22,7 @@ import (
 
 // finetuneStage trains every held-out concept from each initialization that
 // finetune.methods names (initMethods), all with the same pairs, step budget,
-// optimizer and seed, scoring the primary metric on the concept's test pairs every
+// optimizer and seed (the LoRA methods at finetune.lora_lr, scratch at finetune.lr), scoring the primary metric on the concept's test pairs every
 // finetune.eval_every steps with the wall-clock seconds spent so far: the time a
 // method needs to prepare its start (the weight generator's prediction, say) plus
 // its training steps, evaluations excluded.
@@ -123,13 +123,15 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 	env.Log.Info("fine-tuning held-out concepts", "concepts", len(heldout), "methods", ft.Methods, "steps", ft.Steps,
 		"eval_every", ft.EvalEvery, "metric", metric.Name, "jobs", env.Jobs)
 	gan := engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: ft.LR, Batch: ft.Batch}
+	loraGAN := gan
+	loraGAN.LR = ft.LoRALR
 	sampleSteps := sampleSteps(ft.Steps, ft.EvalEvery)
 	err = runUnits(ctx, env, ids, "fine-tunes", func(ctx context.Context, id string) (func(), error) {
 		u := units[id]
 		fit := ganFit{Model: model, GAN: gan, Steps: ft.Steps, EvalEvery: ft.EvalEvery, Metric: metric,
 			Seed: uint64(c.Experiment.Seed), Samples: sampleSteps}
 		if !u.method.Scratch {
-			fit.Placement, fit.Base, fit.Disc, fit.Init = &placement, in.Base, in.Disc, u.start.Vector
+			fit.Placement, fit.Base, fit.Disc, fit.Init, fit.GAN = &placement, in.Base, in.Disc, u.start.Vector, loraGAN
 		}
 		res, err := fit.run(ctx, in.Pairs[u.concept.ID])
 		if err != nil {

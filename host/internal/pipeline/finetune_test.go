@@ -147,3 +147,22 @@ func TestEveryConfigMethodHasAnInitialization(t *testing.T) {
 		}
 	}
 }
+
+// The LoRA methods train at finetune.lora_lr, scratch at finetune.lr: at a LoRA rate
+// of 0 every LoRA method's curve stays at its start while scratch's moves.
+func TestFinetuneLoRAMethodsUseTheirOwnRate(t *testing.T) {
+	dir := t.TempDir()
+	err := runPipelineWith(t, dir, finetunePipeline(), 2, nil, func(c *config.Config) { c.Finetune.LoRALR = 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range readRuns(t, dir) {
+		moved := false
+		for _, p := range r.Curve {
+			moved = moved || p.Metric != r.Curve[0].Metric
+		}
+		if moved != (r.Method == "scratch") {
+			t.Errorf("%s: curve %+v; want only scratch's to move", r.Method, r.Curve)
+		}
+	}
+}
