@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -114,15 +113,6 @@ func memorization(env *stage.Env, concepts []string) ([]report.Memorization, err
 		return nil, err
 	}
 	mean := meanVector(kept)
-	nearest := func(v []float32) (float64, string) {
-		d, who := math.Inf(1), ""
-		for _, k := range kept {
-			if x := distance(v, k.vector); x < d {
-				d, who = x, k.concept
-			}
-		}
-		return d, who
-	}
 	var out []report.Memorization
 	for _, id := range concepts {
 		gen, ok := starts.Tensors[id+"/"+quality.Generated]
@@ -134,8 +124,8 @@ func memorization(env *stage.Env, concepts []string) ([]report.Memorization, err
 			return nil, fmt.Errorf("collect/heldout.safetensors has no LoRA for held-out concept %s", id)
 		}
 		m := report.Memorization{Concept: id, ToOwn: distance(gen.Data, target.Data), MeanToOwn: distance(mean, target.Data)}
-		m.ToNearest, m.NearestConcept = nearest(gen.Data)
-		m.OwnToNearest, _ = nearest(target.Data)
+		m.ToNearest, m.NearestConcept = nearestCheckpoint(kept, gen.Data)
+		m.OwnToNearest, _ = nearestCheckpoint(kept, target.Data)
 		out = append(out, m)
 	}
 	return out, nil

@@ -356,10 +356,8 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 		if err != nil {
 			return check, err
 		}
-		meanToOwn, nearestToOwn := distance(saved.Codec.Mean, target.Data), math.Inf(1)
-		for _, t := range kept {
-			nearestToOwn = min(nearestToOwn, distance(t.vector, target.Data))
-		}
+		meanToOwn := distance(saved.Codec.Mean, target.Data)
+		nearestToOwn, _ := nearestCheckpoint(kept, target.Data)
 		for j, prompt := range k.Prompts {
 			chunks, err := p.OneStep(e.Data[j*e.Dim:(j+1)*e.Dim], saved.Info.TStar, rand.New(rand.NewPCG(uint64(i), uint64(j))))
 			if err != nil {
@@ -367,12 +365,8 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 			}
 			pred := saved.Codec.Vector(chunks)
 			h := HeldoutPredict{Concept: k.ID, Prompt: prompt, PredToOwn: distance(pred, target.Data),
-				MeanToOwn: meanToOwn, NearestToOwn: nearestToOwn, PredToTraining: math.Inf(1)}
-			for _, t := range kept {
-				if d := distance(pred, t.vector); d < h.PredToTraining {
-					h.PredToTraining, h.NearestConcept = d, t.concept
-				}
-			}
+				MeanToOwn: meanToOwn, NearestToOwn: nearestToOwn}
+			h.PredToTraining, h.NearestConcept = nearestCheckpoint(kept, pred)
 			check.Predictions = append(check.Predictions, h)
 			check.PredToOwn += h.PredToOwn
 			check.MeanToOwn += h.MeanToOwn
@@ -448,6 +442,18 @@ func checkTrainingFit(ctx context.Context, p *weightgen.Predictor, saved weightg
 		}
 	}
 	return fit, nil
+}
+
+// nearestCheckpoint is the L2 distance from v to the nearest kept checkpoint, and
+// that checkpoint's concept.
+func nearestCheckpoint(kept []keptCheckpoint, v []float32) (float64, string) {
+	d, concept := math.Inf(1), ""
+	for _, k := range kept {
+		if x := distance(v, k.vector); x < d {
+			d, concept = x, k.concept
+		}
+	}
+	return d, concept
 }
 
 // distance is the L2 distance of two vectors.
