@@ -39,10 +39,11 @@ apt:
 build: deps
 	$(GO) build -tags "$(TAGS)" -ldflags "$(LDFLAGS)" -o $(BIN) ./host/cmd/dnw
 
-# demo runs the main job: until the paper's stages land it is the self-test pipeline,
-# which exercises the stage runner end to end into runs/selftest.
+# demo runs the main job: the embedded quickstart, the paper's pipeline from concepts
+# to report in under ten minutes on two cores, into runs/quickstart. Two concepts
+# train at once (--jobs 2): each fit alone leaves part of two cores idle.
 demo: build
-	$(BIN) run experiments/selftest.toml
+	$(BIN) run --jobs 2
 
 # test is the project's test command (README, .ci/run): every package with the race
 # detector, the engine's long heap check and the weight generator's overfit test
