@@ -123,7 +123,8 @@ func memorization(env *stage.Env, concepts []string) ([]report.Memorization, err
 		if !ok {
 			return nil, fmt.Errorf("collect/heldout.safetensors has no LoRA for held-out concept %s", id)
 		}
-		m := report.Memorization{Concept: id, ToOwn: distance(gen.Data, target.Data), MeanToOwn: distance(mean, target.Data)}
+		m := report.Memorization{Concept: id, ToOwn: distance(gen.Data, target.Data), MeanToOwn: distance(mean, target.Data),
+			ToMean: distance(gen.Data, mean)}
 		m.ToNearest, m.NearestConcept = nearestCheckpoint(kept, gen.Data)
 		m.OwnToNearest, _ = nearestCheckpoint(kept, target.Data)
 		out = append(out, m)

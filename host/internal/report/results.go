@@ -47,6 +47,9 @@ type Memorization struct {
 	NearestConcept string  `json:"nearest_concept"` // whose LoRA that is
 	OwnToNearest   float64 `json:"own_to_nearest"`  // from the own LoRA to its nearest training LoRA, for scale
 	MeanToOwn      float64 `json:"mean_to_own"`     // from the training mean to the own LoRA, for scale
+	// ToMean is from the start to the training mean: a start nearer the mean than
+	// any training LoRA is the mean again, whatever the prompt said.
+	ToMean float64 `json:"to_mean"`
 }
 
 // LossPoint is one row of the weight generator's loss curve.

@@ -137,17 +137,24 @@ func compose(r Results, grids []Grid) (document, error) {
 		mem := section{title: "Memorization check"}
 		mem.para("L2 distances of each concept's generated start (LoRA vector) to the concept's own fine-tuned LoRA and to the " +
 			"nearest training LoRA; the own LoRA's distance to its nearest training LoRA and the training mean's to the own " +
-			"LoRA give the scale. A prediction much nearer a training LoRA than its own has recalled a training concept.")
-		mt := table{head: []string{"concept", "to own", "to nearest training", "nearest training concept", "own to nearest training", "training mean to own"}}
-		recalled := 0
+			"LoRA give the scale. A prediction much nearer a training LoRA than its own has recalled a training concept; " +
+			"one nearer the training mean than any training LoRA is the mean again, whatever its prompt said.")
+		mt := table{head: []string{"concept", "to own", "to nearest training", "nearest training concept", "to training mean",
+			"own to nearest training", "training mean to own"}}
+		recalled, meanLike := 0, 0
 		for _, m := range r.Memorization {
-			mt.rows = append(mt.rows, []string{m.Concept, num(m.ToOwn, 3), num(m.ToNearest, 3), m.NearestConcept, num(m.OwnToNearest, 3), num(m.MeanToOwn, 3)})
-			if m.ToNearest < m.ToOwn {
+			mt.rows = append(mt.rows, []string{m.Concept, num(m.ToOwn, 3), num(m.ToNearest, 3), m.NearestConcept, num(m.ToMean, 3),
+				num(m.OwnToNearest, 3), num(m.MeanToOwn, 3)})
+			switch {
+			case m.ToMean < m.ToNearest:
+				meanLike++
+			case m.ToNearest < m.ToOwn:
 				recalled++
 			}
 		}
 		mem.add(mt)
-		mem.para("%d of %d predictions are nearer a training LoRA than their own concept's.", recalled, len(r.Memorization))
+		mem.para("Of %d predictions, %d are nearer the training mean than any training LoRA, %d nearer a training LoRA than their "+
+			"own concept's (and not the mean).", len(r.Memorization), meanLike, recalled)
 		doc.sections = append(doc.sections, mem)
 	}
 

@@ -29,3 +29,24 @@ func TestVerdictNamesEveryComparison(t *testing.T) {
 		t.Errorf("verdict of a method that never got there: %q", got)
 	}
 }
+
+// The memorization check tells a prediction that fell back on the training mean from
+// one that recalled a training concept: both lie nearer a training LoRA than their own.
+func TestMemorizationTellsTheMeanFromARecall(t *testing.T) {
+	r := Results{Memorization: []Memorization{
+		{Concept: "h000", ToOwn: 5, ToNearest: 2, ToMean: 0.5}, // the mean again
+		{Concept: "h001", ToOwn: 5, ToNearest: 1, ToMean: 3},   // a training concept recalled
+		{Concept: "h002", ToOwn: 1, ToNearest: 2, ToMean: 3},   // its own
+	}}
+	doc, err := compose(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md strings.Builder
+	if err := doc.Markdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Of 3 predictions, 1 are nearer the training mean than any training LoRA, 1 nearer a training LoRA than their own concept's"; !strings.Contains(md.String(), want) {
+		t.Errorf("report.md lacks %q:\n%s", want, md.String())
+	}
+}
