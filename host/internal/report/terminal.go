@@ -23,8 +23,12 @@ func Terminal(w io.Writer, r Results) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	plain := strings.NewReplacer("**", "", "`", "")
 	_, err := fmt.Fprintf(w, "medians over %d held-out concepts; target: scratch's final %s after %d steps\n%s\n",
-		len(r.Concepts), r.Metric.Name, r.Steps, strings.ReplaceAll(strings.ReplaceAll(verdict(r), "**", ""), "`", ""))
+		len(r.Concepts), r.Metric.Name, r.Steps, plain.Replace(verdict(r)))
+	if note := convergenceNote(r); note != "" && err == nil {
+		_, err = fmt.Fprintln(w, plain.Replace(note))
+	}
 	return err
 }
 

@@ -72,6 +72,9 @@ func compose(r Results, grids []Grid) (document, error) {
 	main := section{title: "Time to the scratch target"}
 	main.add(targetTable(r, func(m quality.MethodSummary) quality.TargetSummary { return m.ToScratch }))
 	main.para("%s", verdict(r))
+	if note := convergenceNote(r); note != "" {
+		main.para("%s", note)
+	}
 	doc.sections = append(doc.sections, main)
 
 	strict := section{title: "Time to the best baseline's final quality"}

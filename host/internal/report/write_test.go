@@ -50,3 +50,34 @@ func TestMemorizationTellsTheMeanFromARecall(t *testing.T) {
 		t.Errorf("report.md lacks %q:\n%s", want, md.String())
 	}
 }
+
+// The report says when `scratch` was still improving at the end of its budget: its
+// target is then its quality at the budget, not at convergence.
+func TestConvergenceNoteFindsAStillRisingScratch(t *testing.T) {
+	curve := func(metrics ...float64) []quality.Point {
+		var c []quality.Point
+		for i, m := range metrics {
+			c = append(c, quality.Point{Step: 10 * i, Metric: m})
+		}
+		return c
+	}
+	r := Results{Metric: Metric{Name: "psnr", HigherIsBetter: true}, Steps: 40, Runs: []Run{
+		{Concept: "rising", Method: quality.Scratch, Curve: curve(7, 9, 11, 12, 13)},
+		{Concept: "levelled", Method: quality.Scratch, Curve: curve(7, 12, 13, 12.5, 12.8)},
+		{Concept: "rising", Method: quality.LoRAZero, Curve: curve(10, 11, 12, 13, 14)}, // not scratch: not counted
+	}}
+	if n, of := scratchStillImproving(r); n != 1 || of != 2 {
+		t.Errorf("still improving on %d of %d concepts, want 1 of 2", n, of)
+	}
+	if want := "on 1 of 2 concepts: it was still improving"; !strings.Contains(convergenceNote(r), want) {
+		t.Errorf("note %q lacks %q", convergenceNote(r), want)
+	}
+
+	r.Metric.HigherIsBetter = false // as a distance: the rising curves are getting worse
+	if n, _ := scratchStillImproving(r); n != 0 {
+		t.Errorf("a lower-is-better metric that rises counted as improving on %d concepts", n)
+	}
+	if note := convergenceNote(r); note != "" {
+		t.Errorf("note where scratch had levelled off: %q", note)
+	}
+}
