@@ -92,14 +92,13 @@ func Compare(concept string, runs []Run, higherIsBetter bool) (ConceptResult, er
 	if !ok {
 		return res, fmt.Errorf("quality: %s: no %s run, whose final metric is the target", concept, Scratch)
 	}
-	better := func(a, b float64) bool { return atLeast(a, b, higherIsBetter) && a != b }
 	final := func(r Run) float64 { return r.Curve[len(r.Curve)-1].Metric }
 	end := func(r Run) float64 { return r.Curve[len(r.Curve)-1].Seconds }
 
 	best := math.NaN()
 	equal := math.Inf(1)
 	for _, r := range runs {
-		if r.Method != Generated && (math.IsNaN(best) || better(final(r), best)) {
+		if r.Method != Generated && (math.IsNaN(best) || Better(final(r), best, higherIsBetter)) {
 			best = final(r)
 		}
 		equal = min(equal, end(r))

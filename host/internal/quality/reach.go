@@ -36,6 +36,11 @@ func atLeast(score, target float64, higherIsBetter bool) bool {
 	return score <= target
 }
 
+// Better reports whether score is strictly better than other in the metric's direction.
+func Better(score, other float64, higherIsBetter bool) bool {
+	return atLeast(score, other, higherIsBetter) && score != other
+}
+
 // AtSeconds is the metric of the last evaluation of curve within seconds: what the
 // method shows at that wall time. A curve that has not started by then gives its
 // first evaluation's metric, the start's.

@@ -15,10 +15,7 @@ const lateShare = 0.25
 // `scratch`'s quality at the budget; where it was still improving, a longer budget
 // moves the target up, and every speedup against it with it.
 func scratchStillImproving(r Results) (improving, concepts int) {
-	better := func(a, b float64) bool { return a > b }
-	if !r.Metric.HigherIsBetter {
-		better = func(a, b float64) bool { return a < b }
-	}
+	better := func(a, b float64) bool { return quality.Better(a, b, r.Metric.HigherIsBetter) }
 	for _, run := range r.Runs {
 		if run.Method != quality.Scratch || len(run.Curve) < 2 {
 			continue
