@@ -84,7 +84,7 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	}
 	textTime := time.Since(textStart)
 
-	p, err := weightgen.NewPredictor(saved.Spec, saved.Tables, saved.Weights)
+	p, err := saved.Predictor()
 	if err != nil {
 		return err
 	}

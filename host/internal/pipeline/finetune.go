@@ -22,7 +22,8 @@ import (
 
 // finetuneStage trains every held-out concept from each initialization that
 // finetune.methods names (initMethods), all with the same pairs, step budget,
-// optimizer and seed (the LoRA methods at finetune.lora_lr, scratch at finetune.lr), scoring the primary metric on the concept's test pairs every
+// optimizer and seed (the LoRA methods at finetune.lora_lr, scratch at finetune.lr),
+// scoring the primary metric on the concept's test pairs every
 // finetune.eval_every steps with the wall-clock seconds spent so far: the time a
 // method needs to prepare its start (the weight generator's prediction, say) plus
 // its training steps, evaluations excluded.

@@ -81,10 +81,9 @@ func newInitSources(ctx context.Context, kept []keptCheckpoint, enc sdk.TextEnco
 	if src.promptEmb, _, err = embedPrompts(ctx, enc, opts, kept); err != nil {
 		return nil, err
 	}
-	if src.predictor, err = weightgen.NewPredictor(saved.Spec, saved.Tables, saved.Weights); err != nil {
+	if src.predictor, err = saved.Predictor(); err != nil {
 		return nil, err
 	}
-	src.predictor.Guidance = saved.Info.Guidance
 	return src, nil
 }
 

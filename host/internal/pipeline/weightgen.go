@@ -340,12 +340,11 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 	if err != nil {
 		return check, err
 	}
-	p, err := weightgen.NewPredictor(saved.Spec, saved.Tables, saved.Weights)
+	p, err := saved.Predictor()
 	if err != nil {
 		return check, err
 	}
 	defer p.Close()
-	p.Guidance = saved.Info.Guidance
 	check = HeldoutCheck{Sampler: "one-step", BlockIndex: saved.Spec.BlockIndex}
 	for i, k := range cat.Heldout() {
 		target, ok := own.Tensors[k.ID]

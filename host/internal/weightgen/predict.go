@@ -54,6 +54,17 @@ func NewPredictor(spec Spec, tables sdk.ScheduleTables, weights map[string]safet
 	return p, nil
 }
 
+// Predictor compiles the saved denoiser's predictor at the guidance the run was
+// trained and checked with (Info.Guidance).
+func (s Saved) Predictor() (*Predictor, error) {
+	p, err := NewPredictor(s.Spec, s.Tables, s.Weights)
+	if err != nil {
+		return nil, err
+	}
+	p.Guidance = s.Info.Guidance
+	return p, nil
+}
+
 // epsilon is ε̂ for every chunk at timestep t under the predictor's guidance.
 func (p *Predictor) epsilon(x []float32, t int, text []float32) ([]float32, error) {
 	if len(text) != p.spec.TextDim {
