@@ -18,6 +18,7 @@ import (
 	"dnw/host/internal/atomicfile"
 	"dnw/host/internal/buildinfo"
 	"dnw/host/internal/config"
+	"dnw/host/internal/extensions"
 	"dnw/host/internal/logging"
 	"dnw/host/internal/pipeline"
 	"dnw/host/internal/pluginhost"
@@ -110,6 +111,14 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	exts := extensions.NewSet(cfg)
+	defer exts.Close(context.WithoutCancel(ctx))
+	var usedExts []runstore.Extension
+	if p.DependsOn("metrics") || p.DependsOn("filters") {
+		if usedExts, err = exts.CheckExperiment(ctx, r); err != nil {
+			return err
+		}
+	}
 	dir := runDirFor(src, *out, cfg)
 
 	run, err := runstore.Open(dir)
@@ -125,7 +134,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	log, reporter := a.logging(lvl, logFile)
 	plugins.Log = log
 
-	if err := a.startSession(run, r, used, log, args); err != nil {
+	if err := a.startSession(run, r, used, usedExts, log, args); err != nil {
 		return err
 	}
 	log.Info("run started", "dir", dir, "experiment", cfg.Experiment.Name,
@@ -133,7 +142,8 @@ func runRun(ctx context.Context, a *app, args []string) error {
 
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	runner := &stage.Runner{Run: run, Config: cfg, Log: log, Progress: reporter, Plugins: plugins, Jobs: *jobs}
+	runner := &stage.Runner{Run: run, Config: cfg, Log: log, Progress: reporter, Plugins: plugins,
+		Extensions: exts, Jobs: *jobs}
 	runErr := runner.Execute(ctx, p)
 	if err := endSession(run, runErr); err != nil {
 		log.Error("cannot save manifest", "err", err)
@@ -208,7 +218,8 @@ func (a *app) logging(level slog.Level, file io.Writer) (*slog.Logger, *progress
 
 // startSession checks that the directory belongs to this experiment, writes the
 // resolved config and opens a new session in the manifest.
-func (a *app) startSession(run *runstore.Run, r *config.Resolved, plugins []runstore.Plugin, log *slog.Logger, args []string) error {
+func (a *app) startSession(run *runstore.Run, r *config.Resolved, plugins []runstore.Plugin, exts []runstore.Extension,
+	log *slog.Logger, args []string) error {
 	cfg := &r.Config
 	now := time.Now().UTC()
 	m := run.Manifest
@@ -239,7 +250,7 @@ func (a *app) startSession(run *runstore.Run, r *config.Resolved, plugins []runs
 	sum := sha256.Sum256(data)
 	bi := buildinfo.Read()
 	m.Experiment, m.Pipeline, m.Seed = cfg.Experiment.Name, cfg.Experiment.Pipeline, cfg.Experiment.Seed
-	m.ConfigSHA256, m.Build, m.Plugins = hex.EncodeToString(sum[:]), bi, plugins
+	m.ConfigSHA256, m.Build, m.Plugins, m.Extensions = hex.EncodeToString(sum[:]), bi, plugins, exts
 	m.Started, m.Ended, m.Status, m.Error = now, nil, runstore.Running, ""
 	m.Sessions = append(m.Sessions, runstore.Session{
 		PID: os.Getpid(), Version: bi.Version, Args: append([]string{"run"}, args...),

@@ -1,5 +1,7 @@
 package config
 
+import "time"
+
 // Config is one experiment, fully resolved. Its sections mirror the pipeline's stages
 // (concepts → pairs → base → collect → weightgen → finetune → report). Struct tags are
 // the schema: `toml` names the key, `doc` documents it, `min`/`max` bound numbers,
@@ -16,6 +18,7 @@ type Config struct {
 	Finetune   Finetune   `toml:"finetune" doc:"held-out concepts fine-tuned from each initialization (stage finetune)"`
 	Metrics    Metrics    `toml:"metrics" doc:"image-quality metrics (built-in names or .wasm extension paths)"`
 	Filters    Filters    `toml:"filters" doc:"filters applied at each dataset hook (built-in names or .wasm extension paths)"`
+	Extensions Extensions `toml:"extensions" doc:"the sandbox the WASM metric and filter extensions run in, and their options"`
 	Selftest   Selftest   `toml:"selftest" doc:"the self-test pipeline (experiment.pipeline = \"selftest\"), which exercises the runner"`
 }
 
@@ -69,9 +72,8 @@ type Training struct {
 // Collect trains one LoRA per training concept and keeps K checkpoints of each.
 type Collect struct {
 	Training
-	Checkpoints int     `toml:"checkpoints" min:"1" doc:"K: checkpoints kept per concept once the metric has converged"`
-	Every       int     `toml:"every" min:"1" doc:"M: steps between kept checkpoints"`
-	Epsilon     float64 `toml:"epsilon" min:"0" doc:"a checkpoint counts as converged within this relative distance of the concept's best metric"`
+	Checkpoints int `toml:"checkpoints" min:"1" doc:"K: checkpoints kept per concept once the metric has converged"`
+	Every       int `toml:"every" min:"1" doc:"M: steps between kept checkpoints"`
 }
 
 // Weightgen configures the diffusion model that predicts LoRA weights.
@@ -114,6 +116,15 @@ type Metrics struct {
 	Extra   []string `toml:"extra" doc:"further metrics reported beside the primary one"`
 }
 
+// Extensions configures the sandbox of the WASM extensions (metrics and filters).
+type Extensions struct {
+	MemoryPages int            `toml:"memory_pages" min:"16" max:"65536" doc:"memory cap of each extension instance, in 64 KiB pages (4096 = 256 MiB)"`
+	Deadline    Duration       `toml:"deadline" doc:"wall-clock limit of one call into an extension (e.g. \"30s\"); a call past it fails"`
+	ReadOnlyDir string         `toml:"readonly_dir" doc:"a directory every extension may read, mounted at /data, relative to the working directory; empty: extensions see no files"`
+	OnError     string         `toml:"on_error" enum:"stop,continue" doc:"when an extra metric or a filter fails: stop the stage, or continue (the extra metric is recorded as missing, the failed filter keeps every record) with a warning; the primary metric always stops"`
+	Options     map[string]any `toml:"options" doc:"options of each extension, by its name (a built-in's name, or a path's file name without .wasm), checked against the extension's schema"`
+}
+
 // Filters names the filters of each dataset hook.
 type Filters struct {
 	Checkpoints []string `toml:"checkpoints" doc:"which collected checkpoints enter the weight dataset"`
@@ -153,7 +164,7 @@ func Default() Config {
 			// E2GAN LoRA gains 1.5 dB in 100 steps, at 2e-3 2.6 dB, at 1e-2 it
 			// diverges (docs/benchmarks.md, "The LoRA's learning rate").
 			Training:    Training{Steps: 400, Batch: 8, LR: 2e-3, EvalEvery: 20},
-			Checkpoints: 5, Every: 20, Epsilon: 0.02,
+			Checkpoints: 5, Every: 20,
 		},
 		Weightgen: Weightgen{
 			Chunker: "chunk.per-layer", ChunkSize: 256,
@@ -173,6 +184,8 @@ func Default() Config {
 		},
 		Metrics: Metrics{Primary: "psnr", Extra: []string{}},
 		Filters: Filters{Checkpoints: []string{"converged"}, Concepts: []string{}, Pairs: []string{}},
+		// extensions.DefaultMemoryPages and DefaultDeadline, with their reasons.
+		Extensions: Extensions{MemoryPages: 4096, Deadline: Duration{30 * time.Second}, OnError: "stop", Options: map[string]any{}},
 		Selftest: Selftest{
 			Samples: 4096, Dim: 16, Steps: 2000, Batch: 32, LR: 0.05, CheckpointEvery: 100,
 		},

@@ -14,6 +14,7 @@ import (
 
 	"dnw/host/internal/config"
 	"dnw/host/internal/engine"
+	"dnw/host/internal/extensions"
 	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
@@ -72,7 +73,7 @@ func runPipelineWith(t *testing.T, dir string, p stage.Pipeline, jobs int, stop 
 		h = cancelOn{h, stop, cancel}
 	}
 	r := &stage.Runner{Run: run, Config: &cfg, Log: slog.New(h), Progress: progress.New(io.Discard, progress.Options{}),
-		Plugins: plugins, Jobs: jobs}
+		Plugins: plugins, Extensions: extensions.NewSet(&cfg), Jobs: jobs}
 	return r.Execute(ctx, p)
 }
 

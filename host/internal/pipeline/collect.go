@@ -11,9 +11,9 @@ import (
 
 	"dnw/host/internal/concepts"
 	"dnw/host/internal/engine"
-	"dnw/host/internal/metrics"
 	"dnw/host/internal/safetensors"
 	"dnw/host/internal/stage"
+	"dnw/sdk/ext"
 )
 
 // collectStage builds the weight dataset: for every training concept a LoRA
@@ -27,7 +27,7 @@ import (
 var collectStage = stage.Stage{
 	Name:    "collect",
 	Doc:     "one LoRA per training concept, K converged checkpoints each",
-	Keys:    []string{"model", "lora", "collect", "metrics", "filters"},
+	Keys:    []string{"model", "lora", "collect", "metrics", "filters.checkpoints", "extensions.options"},
 	Plugins: []string{"model.arch", "lora.placement"},
 	Inputs: []string{"concepts/catalogue.json", "pairs/pairs.safetensors",
 		"base/generator.safetensors", "base/discriminator.safetensors"},
@@ -41,8 +41,9 @@ type IndexEntry struct {
 	Prompts []string `json:"prompts"`
 	Step    int      `json:"step"`
 	Metric  float64  `json:"metric"`
-	Best    float64  `json:"best"` // the concept's best score over its fine-tune (step 0, the base model, excluded)
-	Kept    bool     `json:"kept"` // the checkpoint filter let it into weights.safetensors
+	Best    float64  `json:"best"`              // the concept's best score over its fine-tune (step 0, the base model, excluded)
+	Kept    bool     `json:"kept"`              // the checkpoint filters let it into weights.safetensors
+	Dropped string   `json:"dropped,omitempty"` // which filter dropped it, and why
 	Tensor  string   `json:"tensor,omitempty"`
 }
 
@@ -52,11 +53,7 @@ func runCollect(ctx context.Context, env *stage.Env) error {
 	if err != nil {
 		return err
 	}
-	keepConverged, err := checkpointFilter(c.Filters.Checkpoints)
-	if err != nil {
-		return err
-	}
-	in, err := readFitInputs(env)
+	in, err := readFitInputs(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -92,7 +89,7 @@ func runCollect(ctx context.Context, env *stage.Env) error {
 	if err != nil {
 		return err
 	}
-	if err := writeDataset(env, train, metric, cc.Epsilon, keepConverged); err != nil {
+	if err := writeDataset(ctx, env, train, metric); err != nil {
 		return err
 	}
 	return writeHeldout(env, heldout)
@@ -140,13 +137,15 @@ func readPartial(path string) (fitResult, error) {
 
 // writeDataset gathers the concepts' partial results into the weight dataset:
 // weights.safetensors (the kept vectors, "CONCEPT/step-S"), index.json (every
-// checkpoint, kept or not, with its concept's prompts) and curves.csv.
-func writeDataset(env *stage.Env, train []concepts.Concept, metric metrics.Metric, eps float64, converged bool) error {
+// checkpoint, kept or not, with its concept's prompts) and curves.csv. The filters
+// of filters.checkpoints decide which checkpoints are kept.
+func writeDataset(ctx context.Context, env *stage.Env, train []concepts.Concept, metric metric) error {
 	out := safetensors.File{Tensors: map[string]safetensors.Tensor{}, Metadata: map[string]string{
 		"dnw.metric": metric.Name, "dnw.arch": env.Config.Model.Arch, "dnw.placement": env.Config.LoRA.Placement}}
 	var index []IndexEntry
+	var vectors [][]float32
 	var curves [][3]string
-	kept := 0
+	batch := ext.Checkpoints{Metric: metric.Name, HigherIsBetter: metric.HigherIsBetter}
 	for _, k := range train {
 		res, err := readPartial(env.Path("partial/" + k.ID + ".safetensors"))
 		if err != nil {
@@ -160,14 +159,23 @@ func writeDataset(env *stage.Env, train []concepts.Concept, metric metrics.Metri
 			curves = append(curves, [3]string{k.ID, strconv.Itoa(int(p[0])), strconv.FormatFloat(p[1], 'g', 6, 64)})
 		}
 		for _, ck := range res.Kept {
-			e := IndexEntry{Concept: k.ID, Prompts: k.Prompts, Step: ck.Step, Metric: ck.Metric, Best: best,
-				Kept: !converged || metric.Within(ck.Metric, best, eps)}
-			if e.Kept {
-				e.Tensor = k.ID + "/step-" + strconv.Itoa(ck.Step)
-				out.Tensors[e.Tensor] = safetensors.Tensor{Shape: []int{len(ck.Vector)}, Data: ck.Vector}
-				kept++
-			}
-			index = append(index, e)
+			index = append(index, IndexEntry{Concept: k.ID, Prompts: k.Prompts, Step: ck.Step, Metric: ck.Metric, Best: best})
+			vectors = append(vectors, ck.Vector)
+			batch.Records = append(batch.Records, ext.Checkpoint{Concept: k.ID, Step: ck.Step, Metric: ck.Metric, Best: best})
+		}
+	}
+	verdicts, err := applyFilters(ctx, env, "filters.checkpoints", env.Config.Filters.Checkpoints, ext.Batch{Checkpoints: &batch})
+	if err != nil {
+		return err
+	}
+	kept := 0
+	for i, v := range verdicts {
+		e := &index[i]
+		e.Kept, e.Dropped = v.Keep, v.Reason
+		if e.Kept {
+			e.Tensor = e.Concept + "/step-" + strconv.Itoa(e.Step)
+			out.Tensors[e.Tensor] = safetensors.Tensor{Shape: []int{len(vectors[i])}, Data: vectors[i]}
+			kept++
 		}
 	}
 	env.Log.Info("weight dataset", "concepts", len(train), "checkpoints", len(index), "kept", kept)

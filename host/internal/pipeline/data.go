@@ -16,31 +16,32 @@ import (
 // conceptsStage writes the concept catalogue: procedural concepts composed from
 // dnw's parameterized edits (data.source = "procedural"), or one concept per folder
 // of real pairs (data.source = "folders"); either way split deterministically into
-// training and held-out concepts.
+// training and held-out concepts; then filters.concepts, which see each concept's
+// prompts and the text encoder's embedding of its first prompt.
 var conceptsStage = stage.Stage{
 	Name:    "concepts",
 	Doc:     "the concept catalogue: prompts, edits, train/held-out split",
-	Keys:    []string{"data", "filters.concepts"},
-	Outputs: []string{"catalogue.json"},
+	Keys:    []string{"data", "filters.concepts", "extensions.options", "weightgen.options"},
+	Plugins: []string{"weightgen.text_encoder"},
+	Outputs: []string{"catalogue.json", "dropped.json"},
 	Run:     runConcepts,
 }
 
 // pairsStage renders (or reads) every concept's paired images: data.pairs_per_concept
-// training pairs and data.test_pairs test pairs, used only for evaluation.
+// training pairs and data.test_pairs test pairs, used only for evaluation; then
+// filters.pairs over each concept's training pairs (test pairs are never dropped:
+// every method is scored on the same ones).
 var pairsStage = stage.Stage{
 	Name:    "pairs",
 	Doc:     "paired source/target images per concept",
-	Keys:    []string{"data", "filters.pairs"},
+	Keys:    []string{"data", "filters.pairs", "extensions.options"},
 	Inputs:  []string{"concepts/catalogue.json"},
-	Outputs: []string{"pairs.safetensors"},
+	Outputs: []string{"pairs.safetensors", "dropped.json"},
 	Run:     runPairs,
 }
 
 func runConcepts(ctx context.Context, env *stage.Env) error {
 	d := env.Config.Data
-	if err := noFilters("filters.concepts", env.Config.Filters.Concepts); err != nil {
-		return err
-	}
 	var cat concepts.Catalogue
 	switch d.Source {
 	case "procedural":
@@ -59,7 +60,14 @@ func runConcepts(ctx context.Context, env *stage.Env) error {
 			return err
 		}
 	}
-	env.Log.Info("concept catalogue", "source", d.Source, "train", len(cat.Train()), "heldout", len(cat.Heldout()))
+	cat, dropped, err := filterConcepts(ctx, env, cat)
+	if err != nil {
+		return err
+	}
+	env.Log.Info("concept catalogue", "source", d.Source, "train", len(cat.Train()), "heldout", len(cat.Heldout()), "dropped", len(dropped))
+	if err := writeDropped(env, dropped); err != nil {
+		return err
+	}
 	return env.Write("catalogue.json", cat.WriteJSON)
 }
 
@@ -93,9 +101,6 @@ func folderCatalogue(dirs []conceptdirs.Concept, heldout int, seed uint64) (conc
 
 func runPairs(ctx context.Context, env *stage.Env) error {
 	d := env.Config.Data
-	if err := noFilters("filters.pairs", env.Config.Filters.Pairs); err != nil {
-		return err
-	}
 	cat, err := concepts.ReadFile(env.Input("concepts/catalogue.json"))
 	if err != nil {
 		return err
@@ -128,6 +133,17 @@ func runPairs(ctx context.Context, env *stage.Env) error {
 			out = append(out, c)
 			bar.Add(1)
 		}
+	}
+	var dropped []droppedRecord
+	for i := range out {
+		var d []droppedRecord
+		if out[i].Train, d, err = filterPairs(ctx, env, out[i].ID, out[i].Train); err != nil {
+			return err
+		}
+		dropped = append(dropped, d...)
+	}
+	if err := writeDropped(env, dropped); err != nil {
+		return err
 	}
 	return pairstore.Write(env.Path("pairs.safetensors"), out, map[string]string{"dnw.source": d.Source})
 }

@@ -13,6 +13,7 @@ import (
 	"dnw/host/internal/concepts"
 	"dnw/host/internal/engine"
 	"dnw/host/internal/lora"
+	"dnw/host/internal/pairstore"
 	"dnw/host/internal/quality"
 	"dnw/host/internal/safetensors"
 	"dnw/host/internal/stage"
@@ -30,7 +31,7 @@ import (
 var finetuneStage = stage.Stage{
 	Name:    "finetune",
 	Doc:     "held-out concepts fine-tuned from each initialization",
-	Keys:    []string{"model", "lora", "finetune", "metrics"},
+	Keys:    []string{"model", "lora", "finetune", "metrics", "extensions.options"},
 	Plugins: []string{"model.arch", "lora.placement", "weightgen.text_encoder"},
 	Inputs: []string{"concepts/catalogue.json", "pairs/pairs.safetensors",
 		"base/generator.safetensors", "base/discriminator.safetensors",
@@ -47,6 +48,9 @@ type FinetuneRun struct {
 	From         string          `json:"from,omitempty"` // where the start came from
 	StartSeconds float64         `json:"start_seconds"`  // preparing the start; counted in every point's seconds
 	Curve        []quality.Point `json:"curve"`          // the first point, step 0, scores the start
+	// Extra is each of metrics.extra at the end of the budget, by the metric's name;
+	// a metric that failed under extensions.on_error = "continue" is missing.
+	Extra map[string]float64 `json:"extra,omitempty"`
 }
 
 func runFinetune(ctx context.Context, env *stage.Env) error {
@@ -68,11 +72,15 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 	if err != nil {
 		return err
 	}
-	in, err := readFitInputs(env)
+	in, err := readFitInputs(ctx, env)
 	if err != nil {
 		return err
 	}
 	metric := in.Metric
+	extra, err := extraMetrics(ctx, env)
+	if err != nil {
+		return err
+	}
 	kept, err := readWeightDataset(env.Input("collect/index.json"), env.Input("collect/weights.safetensors"), lora.Size(params))
 	if err != nil {
 		return err
@@ -142,6 +150,9 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 		for i, p := range res.Curve {
 			run.Curve = append(run.Curve, quality.Point{Step: int(p[0]), Seconds: u.seconds + res.Seconds[i], Metric: p[1]})
 		}
+		if run.Extra, err = scoreExtra(ctx, env, extra, res.Final, in.Pairs[u.concept.ID].Test); err != nil {
+			return nil, fmt.Errorf("%s: %w", id, err)
+		}
 		data, err := json.Marshal(run)
 		if err != nil {
 			return nil, err
@@ -169,6 +180,41 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 		return err
 	}
 	return writeFinetuneResults(env, ids, metric.Name, starts)
+}
+
+// extraMetrics opens metrics.extra.
+func extraMetrics(ctx context.Context, env *stage.Env) ([]metric, error) {
+	var ms []metric
+	for _, ref := range env.Config.Metrics.Extra {
+		m, err := openMetric(ctx, env, "metrics.extra", ref)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	return ms, nil
+}
+
+// scoreExtra scores a fine-tune's final outputs with each extra metric. A metric
+// that fails stops the stage, or under extensions.on_error = "continue" is left
+// out with a warning.
+func scoreExtra(ctx context.Context, env *stage.Env, extra []metric, final []float32, test pairstore.Set) (map[string]float64, error) {
+	if len(extra) == 0 {
+		return nil, nil
+	}
+	scores := map[string]float64{}
+	for _, m := range extra {
+		v, err := m.Score(ctx, final, test.Target, test.N, test.Size)
+		switch {
+		case err == nil:
+			scores[m.Name] = v
+		case env.Config.Extensions.OnError == "continue" && ctx.Err() == nil:
+			env.Log.Warn("extra metric failed; left out (extensions.on_error = continue)", "metric", m.Name, "err", err)
+		default:
+			return nil, fmt.Errorf("metrics.extra: %w", err)
+		}
+	}
+	return scores, nil
 }
 
 // sampleSteps are the evaluations whose outputs the report's image grids show: the

@@ -10,7 +10,6 @@ import (
 	"dnw/host/internal/concepts"
 	"dnw/host/internal/engine"
 	"dnw/host/internal/lora"
-	"dnw/host/internal/metrics"
 	"dnw/host/internal/pairstore"
 	"dnw/host/internal/safetensors"
 	"dnw/host/internal/stage"
@@ -33,7 +32,7 @@ type ganFit struct {
 	EvalEvery int
 	Keep      []int // steps at which to keep the LoRA vector
 	Samples   []int // evaluation steps at which to keep the generator's output for the first test pair
-	Metric    metrics.Metric
+	Metric    metric
 	Seed      uint64 // the experiment's: LoRA's A (or the scratch weights) start the same for every concept
 }
 
@@ -44,15 +43,15 @@ type fitInputs struct {
 	Pairs     map[string]pairstore.Concept
 	Base      map[string]safetensors.Tensor // the base generator's tensors
 	Disc      map[string]safetensors.Tensor // the base discriminator's
-	Metric    metrics.Metric
+	Metric    metric
 }
 
 // readFitInputs reads the stage's fit inputs and checks that every concept of the
 // catalogue has pairs.
-func readFitInputs(env *stage.Env) (fitInputs, error) {
+func readFitInputs(ctx context.Context, env *stage.Env) (fitInputs, error) {
 	var in fitInputs
 	var err error
-	if in.Metric, err = metrics.Lookup(env.Config.Metrics.Primary); err != nil {
+	if in.Metric, err = primaryMetric(ctx, env); err != nil {
 		return in, err
 	}
 	if in.Catalogue, err = concepts.ReadFile(env.Input("concepts/catalogue.json")); err != nil {
@@ -93,6 +92,7 @@ type fitResult struct {
 	Curve   [][2]float64
 	Seconds []float64 `json:",omitempty"`
 	Samples []sample  `json:"-"`
+	Final   []float32 `json:"-"` // the generator's output for every test pair at the last evaluation
 }
 
 // sample is the generator's output for the first test pair at a step, (3, H, W) in
@@ -142,9 +142,13 @@ func (f ganFit) run(ctx context.Context, data pairstore.Concept) (fitResult, err
 		if err != nil {
 			return err
 		}
-		score := f.Metric.Score(out, data.Test.Target)
+		score, err := f.Metric.Score(ctx, out, data.Test.Target, data.Test.N, data.Test.Size)
+		if err != nil {
+			return err
+		}
 		res.Curve = append(res.Curve, [2]float64{float64(step), score})
 		res.Seconds = append(res.Seconds, training.Seconds())
+		res.Final = out
 		if slices.Contains(f.Samples, step) {
 			res.Samples = append(res.Samples, sample{Step: step, Pix: slices.Clone(out[:len(out)/data.Test.N])})
 		}

@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"dnw/host/internal/config"
+	"dnw/host/internal/extensions"
 	"slices"
 	"testing"
 
@@ -9,7 +11,6 @@ import (
 	"dnw/host/internal/engine"
 	"dnw/host/internal/imaging"
 	"dnw/host/internal/lora"
-	"dnw/host/internal/metrics"
 	"dnw/host/internal/pairstore"
 	"dnw/plugins/arch/e2gan"
 	e2ganpaper "dnw/plugins/lora/e2gan-paper"
@@ -36,7 +37,7 @@ func tinyFit(t *testing.T) (ganFit, pairstore.Concept) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	psnr, _ := metrics.Lookup("psnr")
+	psnr := testMetric(t, "psnr")
 	f := ganFit{Model: m, Placement: &p, Base: gen.Tensors(), Disc: disc.Tensors(),
 		GAN:   engine.GANConfig{Loss: "lsgan", LambdaL1: 100, LR: 2e-3, Batch: 2},
 		Steps: 6, EvalEvery: 3, Keep: []int{4, 6}, Metric: psnr, Seed: 1}
@@ -79,4 +80,17 @@ func TestLoRAFitKeepsVectorsAtTheirSteps(t *testing.T) {
 	if !slices.Equal(again.Kept[1].Vector, res.Kept[1].Vector) {
 		t.Error("the same concept and seed gave another vector")
 	}
+}
+
+// testMetric opens a built-in metric extension.
+func testMetric(t testing.TB, name string) metric {
+	t.Helper()
+	cfg := config.Default()
+	set := extensions.NewSet(&cfg)
+	t.Cleanup(func() { set.Close(context.Background()) })
+	x, err := set.Open(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return metric{Name: x.Info.Name, HigherIsBetter: x.Info.HigherIsBetter, ext: x}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"dnw/host/internal/config"
+	"dnw/host/internal/extensions"
 	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
@@ -62,7 +63,7 @@ func TestSelftestFitsTheTrueWeights(t *testing.T) {
 	}
 	defer plugins.Close()
 	r := &stage.Runner{Run: run, Config: &cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Progress: progress.New(io.Discard, progress.Options{}), Plugins: plugins}
+		Progress: progress.New(io.Discard, progress.Options{}), Plugins: plugins, Extensions: extensions.NewSet(&cfg)}
 	if err := r.Execute(context.Background(), Selftest()); err != nil {
 		t.Fatal(err)
 	}

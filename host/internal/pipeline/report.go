@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"dnw/host/internal/imaging"
-	"dnw/host/internal/metrics"
 	"dnw/host/internal/quality"
 	"dnw/host/internal/report"
 	"dnw/host/internal/safetensors"
@@ -35,7 +34,7 @@ var reportStage = stage.Stage{
 
 func runReport(ctx context.Context, env *stage.Env) error {
 	c := env.Config
-	metric, err := metrics.Lookup(c.Metrics.Primary)
+	metric, err := primaryMetric(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -49,6 +48,13 @@ func runReport(ctx context.Context, env *stage.Env) error {
 	}
 	res := report.Results{Schema: report.SchemaID, Experiment: c.Experiment.Name, Steps: c.Finetune.Steps,
 		Metric: report.Metric{Name: metric.Name, HigherIsBetter: metric.HigherIsBetter}}
+	for _, ref := range c.Metrics.Extra {
+		m, err := openMetric(ctx, env, "metrics.extra", ref)
+		if err != nil {
+			return err
+		}
+		res.Extra = append(res.Extra, report.Metric{Name: m.Name, HigherIsBetter: m.HigherIsBetter})
+	}
 	var concepts []string
 	byConcept := map[string][]quality.Run{}
 	for _, r := range runs {
@@ -60,7 +66,7 @@ func runReport(ctx context.Context, env *stage.Env) error {
 		}
 		byConcept[r.Concept] = append(byConcept[r.Concept], quality.Run{Method: r.Method, Curve: r.Curve})
 		res.Runs = append(res.Runs, report.Run{Concept: r.Concept, Method: r.Method, Prompt: r.Prompt, From: r.From,
-			StartSeconds: r.StartSeconds, Curve: r.Curve})
+			StartSeconds: r.StartSeconds, Curve: r.Curve, Extra: r.Extra})
 	}
 	for _, k := range concepts {
 		cr, err := quality.Compare(k, byConcept[k], metric.HigherIsBetter)

@@ -11,6 +11,8 @@ type Results struct {
 	Schema     string                  `json:"schema"`
 	Experiment string                  `json:"experiment"`
 	Metric     Metric                  `json:"metric"`
+	// Extra are metrics.extra, scored at the end of every fine-tune (Run.Extra).
+	Extra      []Metric                `json:"extra_metrics,omitempty"`
 	Methods    []string                `json:"methods"`
 	Steps      int                     `json:"steps"` // each fine-tune's budget
 	Summary    []quality.MethodSummary `json:"summary"`
@@ -23,7 +25,7 @@ type Results struct {
 	WeightgenLoss []LossPoint    `json:"weightgen_loss"`
 }
 
-// Metric is the primary metric.
+// Metric is a metric's name and direction.
 type Metric struct {
 	Name           string `json:"name"`
 	HigherIsBetter bool   `json:"higher_is_better"`
@@ -37,6 +39,8 @@ type Run struct {
 	From         string          `json:"from,omitempty"`
 	StartSeconds float64         `json:"start_seconds"`
 	Curve        []quality.Point `json:"curve"`
+	// Extra is each extra metric at the end of the budget, by name.
+	Extra map[string]float64 `json:"extra,omitempty"`
 }
 
 // Memorization is the L2 distances of one concept's generated start.

@@ -89,6 +89,9 @@ func compose(r Results, grids []Grid) (document, error) {
 	}
 	equal.add(et)
 	doc.sections = append(doc.sections, equal)
+	if len(r.Extra) > 0 {
+		doc.sections = append(doc.sections, extraSection(r))
+	}
 
 	per := section{title: "Per concept"}
 	pt := table{head: append([]string{"concept", "scratch target"}, codes(r.Methods)...)}
@@ -262,4 +265,35 @@ func fileSafe(id string) string {
 		}
 		return '_'
 	}, id)
+}
+
+// extraSection tabulates metrics.extra at the end of the budget: per method, the
+// median over concepts with its bootstrap interval.
+func extraSection(r Results) section {
+	sec := section{title: "Extra metrics at the end of the budget"}
+	head := []string{"method"}
+	for _, m := range r.Extra {
+		dir := "higher is better"
+		if !m.HigherIsBetter {
+			dir = "lower is better"
+		}
+		head = append(head, fmt.Sprintf("`%s` (%s)", m.Name, dir))
+	}
+	sec.para("Each extra metric (`metrics.extra`) on the concept's test pairs after the last step; median over concepts [95%% interval].")
+	t := table{head: head}
+	for _, method := range r.Methods {
+		row := []string{"`" + method + "`"}
+		for _, m := range r.Extra {
+			var xs []quality.Num
+			for _, run := range r.Runs {
+				if v, ok := run.Extra[m.Name]; ok && run.Method == method {
+					xs = append(xs, quality.Num(v))
+				}
+			}
+			row = append(row, medianCI(quality.Summarize(xs), 3))
+		}
+		t.rows = append(t.rows, row)
+	}
+	sec.add(t)
+	return sec
 }

@@ -34,6 +34,7 @@ type Manifest struct {
 	Sessions     []Session      `json:"sessions"`
 	Stages       []*StageRecord `json:"stages"`
 	Plugins      []Plugin       `json:"plugins"`
+	Extensions   []Extension    `json:"extensions,omitempty"`
 }
 
 // Session is one invocation of dnw on the run.
@@ -79,6 +80,15 @@ type Artifact struct {
 type Plugin struct {
 	ID      string `json:"id"`
 	Kind    string `json:"kind"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+}
+
+// Extension is one WASM extension the experiment names, as a run records it.
+type Extension struct {
+	Key     string `json:"key"` // the config key naming it: "metrics.primary", "filters.pairs", ...
+	Ref     string `json:"ref"` // as written there: a built-in's name or a path
+	Name    string `json:"name"`
 	Version string `json:"version"`
 	SHA256  string `json:"sha256"`
 }

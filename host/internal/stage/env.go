@@ -14,10 +14,12 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strings"
 	"time"
 
 	"dnw/host/internal/atomicfile"
 	"dnw/host/internal/config"
+	"dnw/host/internal/extensions"
 	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
@@ -37,6 +39,7 @@ type Env struct {
 	fingerprint string
 	reporter    *progress.Reporter
 	plugins     *pluginhost.Manager
+	extensions  *extensions.Set
 	bar         *progress.Bar
 	started     time.Time // of this attempt, to keep rec.Seconds current at checkpoints
 	before      float64   // rec.Seconds of earlier attempts
@@ -96,6 +99,25 @@ func (e *Env) Plugin(ctx context.Context, key string) (sdk.Plugin, sdk.Options, 
 		}
 	}
 	panic("stage: no plugin key " + key) // Check rejects undeclared keys
+}
+
+// Extension returns the WASM extension ref names (a built-in's name or a path),
+// opened on first use and shared by the run's stages, with the experiment's
+// sandbox and options. The stage must depend on the key that names it
+// ("metrics", "filters.pairs", …), so that the extension's checksum is part of
+// the fingerprint.
+func (e *Env) Extension(ctx context.Context, key, ref string) (*extensions.Extension, error) {
+	if !slices.ContainsFunc(e.stage.Keys, func(k string) bool { return key == k || strings.HasPrefix(key, k+".") }) {
+		panic(fmt.Sprintf("stage %s calls the extension of %s without depending on that key", e.stage.Name, key))
+	}
+	if e.extensions == nil {
+		return nil, fmt.Errorf("stage %s: %s = %q: this run has no extension runtime", e.stage.Name, key, ref)
+	}
+	x, err := e.extensions.Open(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("stage %s: %s: %w", e.stage.Name, key, err)
+	}
+	return x, nil
 }
 
 // Progress starts the stage's progress display at done of total units.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"dnw/host/internal/config"
+	"dnw/host/internal/extensions"
 	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
@@ -29,8 +30,11 @@ type Runner struct {
 	Log      *slog.Logger
 	Progress *progress.Reporter  // required: stages report progress through it
 	Plugins  *pluginhost.Manager // required by stages that call plugins
-	Now      func() time.Time    // nil means time.Now
-	Jobs     int                 // how many independent units (concepts) a stage may run at once; < 1 means 1
+	// Extensions opens the WASM metrics and filters the experiment names; required
+	// by stages that score or filter.
+	Extensions *extensions.Set
+	Now        func() time.Time // nil means time.Now
+	Jobs       int              // how many independent units (concepts) a stage may run at once; < 1 means 1
 }
 
 // Execute runs every stage that is not already done with the same fingerprint. It
@@ -103,7 +107,7 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 	}
 	r.Log.Info("stage started", "stage", s.Name, "resume", resume)
 	env := &Env{Config: r.Config, Log: r.Log.With("stage", s.Name), Jobs: max(r.Jobs, 1), stage: s, run: r.Run,
-		rec: rec, fingerprint: fp, reporter: r.Progress, plugins: r.Plugins, started: time.Now(), before: rec.Seconds}
+		rec: rec, fingerprint: fp, reporter: r.Progress, plugins: r.Plugins, extensions: r.Extensions, started: time.Now(), before: rec.Seconds}
 	spentBefore := r.pluginSpent()
 	err = call(ctx, s, env)
 	if env.bar != nil && err == nil {
@@ -195,6 +199,19 @@ func (r *Runner) pluginIdentity(id string) string {
 	return id
 }
 
+// extensionIdentities are "key ref sha256" of the extensions named under the
+// stage's keys, as the manifest records them: a rebuilt .wasm reruns the stages that
+// use it.
+func (r *Runner) extensionIdentities(s *Stage) []string {
+	var ids []string
+	for _, e := range r.Run.Manifest.Extensions {
+		if slices.ContainsFunc(s.Keys, func(k string) bool { return e.Key == k || strings.HasPrefix(e.Key, k+".") }) {
+			ids = append(ids, e.Key+" "+e.Ref+" "+e.SHA256)
+		}
+	}
+	return ids
+}
+
 // fingerprint hashes what a stage's result depends on: the values of its config keys,
 // the seed, the digests of its inputs, and the identity of the plugins it calls.
 func (r *Runner) fingerprint(s *Stage) (string, error) {
@@ -219,11 +236,12 @@ func (r *Runner) fingerprint(s *Stage) (string, error) {
 		}
 	}
 	data, err := json.Marshal(struct {
-		Stage   string
-		Config  map[string]any
-		Inputs  map[string]string
-		Plugins []string
-	}{s.Name, r.Config.Values(append([]string{"experiment.seed"}, s.Keys...)...), inputs, plugins})
+		Stage      string
+		Config     map[string]any
+		Inputs     map[string]string
+		Plugins    []string
+		Extensions []string `json:",omitempty"`
+	}{s.Name, r.Config.Values(append([]string{"experiment.seed"}, s.Keys...)...), inputs, plugins, r.extensionIdentities(s)})
 	if err != nil {
 		return "", fmt.Errorf("stage %s: fingerprint: %w", s.Name, err)
 	}

@@ -67,6 +67,19 @@ func (p Pipeline) Check() error {
 	return nil
 }
 
+// DependsOn reports whether a stage of p depends on the config key, on a
+// section holding it, or on a key inside it.
+func (p Pipeline) DependsOn(key string) bool {
+	for _, s := range p.Stages {
+		for _, k := range s.Keys {
+			if k == key || strings.HasPrefix(key, k+".") || strings.HasPrefix(k, key+".") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Until returns p cut after the stage named last: what `dnw run --until` runs. A later
 // run of the whole pipeline finds those stages done and goes on from there.
 func (p Pipeline) Until(last string) (Pipeline, error) {

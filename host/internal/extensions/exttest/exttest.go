@@ -19,18 +19,18 @@ import (
 
 // Root is the dnw module's root: the directory of go.mod above the working
 // directory.
-func Root(t testing.TB) string {
+func Root() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
+			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Fatal("exttest: no go.mod above the working directory")
+			return "", fmt.Errorf("exttest: no go.mod above the working directory")
 		}
 		dir = parent
 	}
@@ -39,41 +39,71 @@ func Root(t testing.TB) string {
 // Builtins builds every built-in extension (each main package in plugins/ext) and
 // returns the directory that holds them as NAME.wasm.
 func Builtins(t testing.TB) string {
-	root := Root(t)
-	dirs, err := filepath.Glob(filepath.Join(root, "plugins", "ext", "*", "main.go"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("exttest: no built-in extensions in plugins/ext: %v", err)
+	dir, err := BuildBuiltins()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// UseBuiltins builds the built-ins and points the host at them (DNW_EXT_DIR), for
+// a package's TestMain.
+func UseBuiltins() {
+	dir, err := BuildBuiltins()
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("DNW_EXT_DIR", dir) // extensions.EnvBuiltinDir (importing it would make a cycle in its own tests)
+}
+
+// BuildBuiltins is Builtins for callers without a testing.TB (TestMain).
+func BuildBuiltins() (string, error) {
+	root, err := Root()
+	if err != nil {
+		return "", err
+	}
+	mains, err := filepath.Glob(filepath.Join(root, "plugins", "ext", "*", "main.go"))
+	if err != nil || len(mains) == 0 {
+		return "", fmt.Errorf("exttest: no built-in extensions in plugins/ext (%v)", err)
 	}
 	var pkgs []string
-	for _, d := range dirs {
-		pkgs = append(pkgs, filepath.Dir(d))
+	for _, m := range mains {
+		pkgs = append(pkgs, filepath.Dir(m))
 	}
-	return build(t, root, pkgs)
+	return build(root, pkgs)
 }
 
 // Guest builds one guest package (a directory, relative to the module root) and
 // returns the module's path.
 func Guest(t testing.TB, pkg string) string {
-	root := Root(t)
-	dir := build(t, root, []string{filepath.Join(root, pkg)})
+	root, err := Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := build(root, []string{filepath.Join(root, pkg)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return filepath.Join(dir, filepath.Base(pkg)+".wasm")
 }
 
 // build compiles the packages as reactors into a directory named by a hash of
 // their sources, sdk/ext's and the Go version; an existing one is reused.
-func build(t testing.TB, root string, pkgs []string) string {
+func build(root string, pkgs []string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintln(h, runtime.Version())
 	for _, dir := range append([]string{filepath.Join(root, "sdk", "ext"), filepath.Join(root, "plugins", "ext", "internal")}, pkgs...) {
-		hashTree(t, h, dir)
+		if err := hashTree(h, dir); err != nil {
+			return "", err
+		}
 	}
 	out := filepath.Join(os.TempDir(), "dnw-exttest-"+hex.EncodeToString(h.Sum(nil))[:16])
 	if _, err := os.Stat(out); err == nil {
-		return out
+		return out, nil
 	}
 	tmp, err := os.MkdirTemp(os.TempDir(), "dnw-exttest-build-")
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer os.RemoveAll(tmp)
 	for _, pkg := range pkgs {
@@ -82,20 +112,20 @@ func build(t testing.TB, root string, pkgs []string) string {
 		cmd.Dir = pkg
 		cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
 		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("exttest: building %s: %v\n%s", pkg, err, b)
+			return "", fmt.Errorf("exttest: building %s: %v\n%s", pkg, err, b)
 		}
 	}
 	// Publish atomically; when another process won the race, use its copy.
 	if err := os.Rename(tmp, out); err != nil {
 		if _, statErr := os.Stat(out); statErr != nil {
-			t.Fatal(err)
+			return "", err
 		}
 	}
-	return out
+	return out, nil
 }
 
 // hashTree hashes the names and contents of the files under dir.
-func hashTree(t testing.TB, h interface{ Write([]byte) (int, error) }, dir string) {
+func hashTree(h interface{ Write([]byte) (int, error) }, dir string) error {
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -112,6 +142,7 @@ func hashTree(t testing.TB, h interface{ Write([]byte) (int, error) }, dir strin
 		return nil
 	})
 	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
+		return err
 	}
+	return nil
 }
