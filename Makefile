@@ -11,7 +11,7 @@ TAGS ?= openblas
 COMMIT := $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo +dirty)
 LDFLAGS := -X dnw/host/internal/buildinfo.stampedCommit=$(COMMIT)
 
-.PHONY: all build demo test check fmt deps apt clean proto bench
+.PHONY: all build ext demo test check fmt deps apt clean proto bench
 
 all: build
 
@@ -21,7 +21,7 @@ all: build
 deps: apt .venv/ok
 	$(GO) mod download
 
-APT_PACKAGES := libopenblas-dev
+APT_PACKAGES := libopenblas-dev wabt
 
 # apt installs the missing APT_PACKAGES (as root, or through sudo when there is one).
 apt:
@@ -36,8 +36,19 @@ apt:
 	.venv/bin/pip install --quiet -r tools/requirements.txt
 	touch $@
 
-build: deps
+build: deps ext
 	$(GO) build -tags "$(TAGS)" -ldflags "$(LDFLAGS)" -o $(BIN) ./host/cmd/dnw
+
+# ext compiles the built-in WASM extensions (each main package in plugins/ext) into
+# bin/ext, where dnw looks for them beside its executable: WASI reactors, as
+# sdk/ext/README.md explains. Go's build cache makes an unchanged one quick.
+EXT := $(patsubst plugins/ext/%/main.go,%,$(wildcard plugins/ext/*/main.go))
+ext:
+	@mkdir -p bin/ext
+	@for e in $(EXT); do \
+		GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 $(GO) build -buildmode=c-shared -ldflags='-s -w' -o bin/ext/$$e.wasm ./plugins/ext/$$e || exit 1; \
+	done
+	@echo "built-in extensions in bin/ext: $(EXT)"
 
 # demo runs the main job: the embedded quickstart, the paper's pipeline from concepts
 # to report in under ten minutes on two cores, into runs/quickstart. Two concepts

@@ -55,7 +55,8 @@ func MetricBatchSize(pred Images) int { return 16 + 8*len(pred.Pix) }
 // b where it is 4-aligned.
 func DecodeMetricBatch(b []byte) (pred, target Images, err error) {
 	r := reader{b: b}
-	pred.N, pred.C, pred.H, pred.W = int(r.u32()), int(r.u32()), int(r.u32()), int(r.u32())
+	d := r.dims(4)
+	pred.N, pred.C, pred.H, pred.W = d[0], d[1], d[2], d[3]
 	n := pred.N * pred.Len()
 	if r.err == nil && (n < 0 || 8*n != len(b)-16) {
 		return pred, target, fmt.Errorf("ext: metric batch (%d, %d, %d, %d) needs %d bytes of pixels, has %d",
@@ -95,7 +96,7 @@ func EncodeScore(s Score) []byte {
 func DecodeScore(b []byte) (Score, error) {
 	r := reader{b: b}
 	s := Score{Value: r.f64()}
-	for k := r.count(12); k > 0; k-- {
+	for k := r.count(12); k > 0 && r.err == nil; k-- {
 		s.Sub = append(s.Sub, SubScore{Name: r.str(), Value: r.f64()})
 	}
 	return s, r.done()

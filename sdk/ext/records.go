@@ -149,24 +149,25 @@ func DecodeBatch(in []byte) (Batch, error) {
 	switch kind := r.u32(); kind {
 	case wireCheckpoints:
 		c := &Checkpoints{Metric: r.str(), HigherIsBetter: r.bool()}
-		for n := r.count(28); n > 0; n-- {
+		for n := r.count(28); n > 0 && r.err == nil; n-- {
 			c.Records = append(c.Records, Checkpoint{Concept: r.str(), Step: int(r.i64()), Metric: r.f64(), Best: r.f64()})
 		}
 		b.Checkpoints = c
 	case wireConcepts:
 		b.Concepts = []Concept{}
-		for n := r.count(12); n > 0; n-- {
+		for n := r.count(12); n > 0 && r.err == nil; n-- {
 			c := Concept{ID: r.str()}
-			for p := r.count(4); p > 0; p-- {
+			for p := r.count(4); p > 0 && r.err == nil; p-- {
 				c.Prompts = append(c.Prompts, r.str())
 			}
 			c.Embedding = r.floats(r.count(4))
 			b.Concepts = append(b.Concepts, c)
 		}
 	case wirePairs:
-		p := &Pairs{C: int(r.u32()), H: int(r.u32()), W: int(r.u32())}
+		d := r.dims(3)
+		p := &Pairs{C: d[0], H: d[1], W: d[2]}
 		size := p.C * p.H * p.W
-		for n := r.count(12 + 8*size); n > 0; n-- {
+		for n := r.count(12 + 8*size); n > 0 && r.err == nil; n-- {
 			p.Records = append(p.Records, Pair{Concept: r.str(), Index: int(r.i64()), Source: r.floats(size), Target: r.floats(size)})
 		}
 		b.Pairs = p
@@ -193,7 +194,7 @@ func EncodeVerdicts(vs []Verdict) []byte {
 func DecodeVerdicts(b []byte) ([]Verdict, error) {
 	r := reader{b: b}
 	var vs []Verdict
-	for n := r.count(8); n > 0; n-- {
+	for n := r.count(8); n > 0 && r.err == nil; n-- {
 		vs = append(vs, Verdict{Keep: r.bool(), Reason: r.str()})
 	}
 	return vs, r.done()

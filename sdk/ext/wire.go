@@ -89,11 +89,26 @@ func (r *reader) bool() bool { return r.u32() != 0 }
 // decoder allocate without bound).
 func (r *reader) count(min int) int {
 	n := int(r.u32())
-	if r.err == nil && n*min > len(r.b)-r.off {
+	if r.err == nil && (min < 1 || int64(n)*int64(min) > int64(len(r.b)-r.off)) {
 		r.err = fmt.Errorf("ext: count %d at byte %d does not fit in the %d bytes left", n, r.off-4, len(r.b)-r.off)
 		return 0
 	}
 	return n
+}
+
+// dims reads k u32 dimensions whose product must not exceed what the rest of the
+// input could hold as f32 values (so no product overflows), and returns them.
+func (r *reader) dims(k int) []int {
+	ds := make([]int, k)
+	prod := int64(1)
+	for i := range ds {
+		ds[i] = int(r.u32())
+		prod *= int64(max(ds[i], 1))
+		if r.err == nil && prod > int64(len(r.b)) {
+			r.err = fmt.Errorf("ext: dimensions %v at byte %d exceed the input's %d bytes", ds[:i+1], r.off-4, len(r.b))
+		}
+	}
+	return ds
 }
 
 // floats reads n f32 values. Where the bytes are 4-aligned the result is a view of
