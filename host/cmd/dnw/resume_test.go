@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"dnw/host/internal/extensions/exttest"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -31,6 +32,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "building dnw: %v\n%s", err, out)
 		os.Exit(1)
 	}
+	exttest.UseBuiltins() // the children inherit DNW_EXT_DIR
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -113,11 +113,9 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	}
 	exts := extensions.NewSet(cfg)
 	defer exts.Close(context.WithoutCancel(ctx))
-	var usedExts []runstore.Extension
-	if p.DependsOn("metrics") || p.DependsOn("filters") {
-		if usedExts, err = exts.CheckExperiment(ctx, r); err != nil {
-			return err
-		}
+	usedExts, err := checkExtensionsWith(ctx, exts, r, p)
+	if err != nil {
+		return err
 	}
 	dir := runDirFor(src, *out, cfg)
 
@@ -275,4 +273,33 @@ func endSession(run *runstore.Run, runErr error) error {
 	s := &m.Sessions[len(m.Sessions)-1]
 	s.Status, s.Ended = status, &now
 	return run.SaveManifest()
+}
+
+// checkExtensions checks the WASM extensions an experiment names, when its
+// pipeline scores or filters anything.
+func checkExtensions(ctx context.Context, r *config.Resolved) ([]runstore.Extension, error) {
+	p, err := pipeline.For(r.Config.Experiment.Pipeline)
+	if err != nil {
+		return nil, err
+	}
+	set := extensions.NewSet(&r.Config)
+	defer set.Close(context.WithoutCancel(ctx))
+	return checkExtensionsWith(ctx, set, r, p)
+}
+
+func checkExtensionsWith(ctx context.Context, set *extensions.Set, r *config.Resolved, p stage.Pipeline) ([]runstore.Extension, error) {
+	if !p.DependsOn("metrics") && !p.DependsOn("filters") {
+		return nil, nil
+	}
+	return set.CheckExperiment(ctx, r)
+}
+
+// joinConfigErrors appends the config.Errors of b to those of a (either may be nil).
+func joinConfigErrors(a, b error) error {
+	var all, more config.Errors
+	errors.As(a, &all)
+	if !errors.As(b, &more) {
+		return b
+	}
+	return append(all, more...)
 }

@@ -46,6 +46,10 @@ func runValidate(ctx context.Context, a *app, args []string) error {
 		r, err := config.Load(f, sets)
 		if err == nil {
 			_, err = plugins.CheckExperiment(ctx, r)
+			var errs config.Errors
+			if _, extErr := checkExtensions(ctx, r); extErr != nil && (err == nil || errors.As(err, &errs)) {
+				err = joinConfigErrors(err, extErr)
+			}
 		}
 		var errs config.Errors
 		switch {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -54,10 +56,4 @@ func orEmpty(m map[string]any) map[string]any {
 	return m
 }
 
-func keys(m map[string]any) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	return ks
-}
+func keys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"dnw/host/internal/safetensors"
@@ -45,6 +47,12 @@ func TestCollectKeepsKCheckpointsAndResumes(t *testing.T) {
 		}
 		if e.Kept != (e.Tensor != "") {
 			t.Errorf("entry %+v: kept and tensor disagree", e)
+		}
+		// The converged filter (PSNR, higher is better, epsilon 0.02) keeps exactly
+		// the checkpoints within 2% of their concept's best, and says why it drops.
+		if within := e.Metric >= e.Best-0.02*math.Abs(e.Best); e.Kept != within ||
+			e.Kept != (e.Dropped == "") || (!e.Kept && !strings.HasPrefix(e.Dropped, "converged: psnr ")) {
+			t.Errorf("entry %+v: kept %v, but within 2%% of the best is %v", e, e.Kept, within)
 		}
 	}
 	if len(perConcept) != 3 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"slices"
 
 	"dnw/host/internal/conceptdirs"
 	"dnw/host/internal/concepts"
@@ -126,6 +127,9 @@ func runPairs(ctx context.Context, env *stage.Env) error {
 			return err
 		}
 		for _, dir := range dirs {
+			if !slices.ContainsFunc(cat.Concepts, func(k concepts.Concept) bool { return k.ID == dir.ID }) {
+				continue // dropped by filters.concepts
+			}
 			c, err := folderPairs(dir, d.ImageSize, d.TestPairs)
 			if err != nil {
 				return err

@@ -34,10 +34,10 @@ func applyFilters(ctx context.Context, env *stage.Env, key string, refs []string
 			break
 		}
 		x, err := env.Extension(ctx, key, ref)
-		if err != nil {
-			return nil, err
+		var vs []ext.Verdict
+		if err == nil {
+			vs, err = x.Filter(ctx, subset(b, alive))
 		}
-		vs, err := x.Filter(ctx, subset(b, alive))
 		if err != nil {
 			if env.Config.Extensions.OnError == "continue" && ctx.Err() == nil {
 				env.Log.Warn("filter failed; its records are kept (extensions.on_error = continue)", "key", key, "filter", ref, "err", err)

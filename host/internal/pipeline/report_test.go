@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"dnw/host/internal/config"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,7 +16,7 @@ import (
 // report.md with the paper's table and a verdict.
 func TestReportWritesValidResults(t *testing.T) {
 	dir := t.TempDir()
-	if err := runPipeline(t, dir, Paper(), 2, nil); err != nil {
+	if err := runPipelineWith(t, dir, Paper(), 2, nil, func(c *config.Config) { c.Metrics.Extra = []string{"l1", "ssim"} }); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "stages/report")
@@ -54,6 +55,7 @@ func TestReportWritesValidResults(t *testing.T) {
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
 	for _, want := range []string{"## Time to the scratch target", "| `generated` |", "**`generated` ", "## Memorization check",
+		"## Extra metrics at the end of the budget", "| method | `l1` (lower is better) | `ssim` (higher is better) |",
 		"![h000-", "(curves/h000-", "(grids/h000-"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"os"
+	"slices"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExtListShowsTheBuiltinsAndAnExperimentsExtensions(t *testing.T) {
+	code, out, errOut := dnw(t, "ext", "list")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"psnr", "metric ↑", "l1", "metric ↓", "ssim", "frd",
+		"converged", "filter (checkpoints)", "dedupe-concepts", "filter (concepts)", "pair-quality", "filter (pairs)", "min_change, min_contrast"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ext list lacks %q:\n%s", want, out)
+		}
+	}
+	dir := t.TempDir()
+	f := writeFile(t, dir, "x.toml", "[experiment]\nname = \"x\"\n[metrics]\nextra = [\"ssim\"]\n[filters]\npairs = [\"pair-quality\"]\n")
+	code, out, errOut = dnw(t, "ext", "list", f)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range [][]string{{"metrics.primary", "psnr"}, {"metrics.extra", "ssim"}, {"filters.pairs", "pair-quality"}, {"filters.checkpoints", "converged"}} {
+		if !slices.ContainsFunc(strings.Split(out, "\n"), func(line string) bool { return slices.Equal(strings.Fields(line)[:min(2, len(strings.Fields(line)))], want) }) {
+			t.Errorf("ext list %s lacks a row %v:\n%s", f, want, out)
+		}
+	}
+}
+
+func TestExtTestRunsAModuleOnSampleData(t *testing.T) {
+	dir := os.Getenv("DNW_EXT_DIR")
+	for _, c := range []struct{ name, want string }{
+		{"psnr", "target + noise 0    100"},
+		{"frd", "ok: frd answers the ABI consistently"},
+		{"converged", "kept 7 of 8"},
+		{"dedupe-concepts", "drop     cosine 1.000 with c0"},
+		{"pair-quality", "drop     target ≈ source"},
+	} {
+		code, out, errOut := dnw(t, "ext", "test", filepath.Join(dir, c.name+".wasm"), "--batch", "8", "--size", "32", "--calls", "2")
+		if code != ExitOK || !strings.Contains(out, c.want) || !strings.Contains(out, "ok: "+c.name) {
+			t.Errorf("ext test %s: exit %d, want %q in\n%s%s", c.name, code, c.want, out, errOut)
+		}
+	}
+	// Options are checked against the module's schema.
+	code, _, errOut := dnw(t, "ext", "test", filepath.Join(dir, "converged.wasm"), "--options", `{"epsilon": -1}`)
+	if code != ExitFailure || !strings.Contains(errOut, "converged.wasm") || !strings.Contains(errOut, "invalid options") {
+		t.Errorf("bad options: exit %d, %s", code, errOut)
+	}
+	// A file that is not a module fails with its name.
+	bad := writeFile(t, t.TempDir(), "bad.wasm", "not wasm")
+	if code, _, errOut := dnw(t, "ext", "test", bad); code != ExitFailure || !strings.Contains(errOut, bad) {
+		t.Errorf("not a module: exit %d, %s", code, errOut)
+	}
+}
+
+func TestValidateNamesABadExtensionReference(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "x.toml", "[experiment]\nname = \"x\"\n\n[metrics]\nprimary = \"converged\"\nextra = [\"nope\", \"ssim\"]\n\n"+
+		"[filters]\nconcepts = [\"pair-quality\"]\n\n[extensions.options.psnr]\nwindow = 3\n\n[extensions.options.ssim]\nwindow = 3\n")
+	code, out, errOut := dnw(t, "validate", f)
+	if code == ExitOK {
+		t.Fatalf("validated:\n%s", out)
+	}
+	for _, want := range []string{
+		f + ":5: metrics.primary: converged is a filter extension, not a metric",
+		f + `:6: metrics.extra: extension "nope": not a built-in`,
+		f + ":9: filters.concepts: pair-quality filters pairs, but this hook passes concepts",
+		f + ":12: extensions.options.psnr: options for psnr, which this experiment does not use",
+		f + ":15: extensions.options.ssim: extension ssim (",
+		"invalid options: it takes no options, but got [window]",
+	} {
+		if !strings.Contains(out+errOut, want) {
+			t.Errorf("validate lacks %q:\n%s%s", want, out, errOut)
+		}
+	}
+}
