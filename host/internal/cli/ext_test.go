@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"dnw/host/internal/runstore"
 )
 
 func TestExtListShowsTheBuiltinsAndAnExperimentsExtensions(t *testing.T) {
@@ -78,4 +80,59 @@ func TestValidateNamesABadExtensionReference(t *testing.T) {
 			t.Errorf("validate lacks %q:\n%s%s", want, out, errOut)
 		}
 	}
+}
+
+func TestRunRecordsItsExtensionsAndRerunsWhenOneChanges(t *testing.T) {
+	dir := t.TempDir()
+	module := filepath.Join(dir, "my-metric.wasm")
+	copyFile(t, filepath.Join(os.Getenv("DNW_EXT_DIR"), "psnr.wasm"), module)
+	run := filepath.Join(dir, "run")
+	args := []string{"run", shipped + "tiny.toml", "--out", run, "--until", "collect", "--set", "metrics.primary=" + module}
+	if code, _, errOut := dnw(t, args...); code != ExitOK {
+		t.Fatal(errOut)
+	}
+	before := readManifest(t, run)
+	var recorded []string
+	for _, e := range before.Extensions {
+		recorded = append(recorded, e.Key+" "+e.Name)
+		if e.Key == "metrics.primary" && (e.Ref != module || len(e.SHA256) != 64) {
+			t.Errorf("manifest records %+v", e)
+		}
+	}
+	if strings.Join(recorded, ", ") != "metrics.primary psnr, filters.checkpoints converged" {
+		t.Errorf("manifest extensions: %v", recorded)
+	}
+	// Another module under the same name: collect, which scores with it, runs
+	// again; the stages before it do not.
+	copyFile(t, filepath.Join(os.Getenv("DNW_EXT_DIR"), "l1.wasm"), module)
+	if code, _, errOut := dnw(t, args...); code != ExitOK {
+		t.Fatal(errOut)
+	}
+	after := readManifest(t, run)
+	for _, name := range []string{"concepts", "pairs", "base", "collect"} {
+		changed := before.Stage(name).Fingerprint != after.Stage(name).Fingerprint
+		if changed != (name == "collect") {
+			t.Errorf("stage %s: fingerprint changed %v", name, changed)
+		}
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readManifest(t *testing.T, run string) *runstore.Manifest {
+	t.Helper()
+	m, err := runstore.ReadManifest(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
