@@ -2,8 +2,8 @@ package cli
 
 import (
 	"os"
-	"slices"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,7 +28,9 @@ func TestExtListShowsTheBuiltinsAndAnExperimentsExtensions(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for _, want := range [][]string{{"metrics.primary", "psnr"}, {"metrics.extra", "ssim"}, {"filters.pairs", "pair-quality"}, {"filters.checkpoints", "converged"}} {
-		if !slices.ContainsFunc(strings.Split(out, "\n"), func(line string) bool { return slices.Equal(strings.Fields(line)[:min(2, len(strings.Fields(line)))], want) }) {
+		if !slices.ContainsFunc(strings.Split(out, "\n"), func(line string) bool {
+			return slices.Equal(strings.Fields(line)[:min(2, len(strings.Fields(line)))], want)
+		}) {
 			t.Errorf("ext list %s lacks a row %v:\n%s", f, want, out)
 		}
 	}

@@ -8,16 +8,16 @@ const SchemaID = "dnw.results/1"
 
 // Results is results.json: everything the report shows, as numbers.
 type Results struct {
-	Schema     string                  `json:"schema"`
-	Experiment string                  `json:"experiment"`
-	Metric     Metric                  `json:"metric"`
+	Schema     string `json:"schema"`
+	Experiment string `json:"experiment"`
+	Metric     Metric `json:"metric"`
 	// Extra are metrics.extra, scored at the end of every fine-tune (Run.Extra).
-	Extra      []Metric                `json:"extra_metrics,omitempty"`
-	Methods    []string                `json:"methods"`
-	Steps      int                     `json:"steps"` // each fine-tune's budget
-	Summary    []quality.MethodSummary `json:"summary"`
-	Concepts   []quality.ConceptResult `json:"concepts"`
-	Runs       []Run                   `json:"runs"`
+	Extra    []Metric                `json:"extra_metrics,omitempty"`
+	Methods  []string                `json:"methods"`
+	Steps    int                     `json:"steps"` // each fine-tune's budget
+	Summary  []quality.MethodSummary `json:"summary"`
+	Concepts []quality.ConceptResult `json:"concepts"`
+	Runs     []Run                   `json:"runs"`
 	// Memorization compares each generated start with the training LoRAs: a
 	// prediction that sits on a training LoRA, far from the concept's own, has
 	// recalled a training concept rather than written a new one.
