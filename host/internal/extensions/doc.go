@@ -2,8 +2,9 @@
 // sdk/ext/ABI.md) sandboxed in-process under github.com/tetratelabs/wazero.
 //
 // The sandbox: a module sees no files (unless the experiment grants one read-only
-// directory, mounted at /data), no network, no environment, no arguments, a fake
-// clock and deterministic randomness (wazero's defaults when none are configured);
+// directory, mounted at /data, out of which no symbolic link leads), no network,
+// no environment, no arguments, a fake clock and deterministic randomness
+// (wazero's defaults when none are configured);
 // its memory is capped (Config.MemoryPages) and every call has a wall-clock
 // deadline (Config.Deadline), enforced by closing the module
 // (RuntimeConfig.WithCloseOnContextDone). A trap, a timeout, an exit or running out

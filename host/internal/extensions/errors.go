@@ -47,14 +47,18 @@ func (e *Extension) describe(ctx context.Context, err error, in *instance) error
 	if errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded {
 		return e.errorf("%w of %s per call (extensions.deadline)", ErrDeadline, e.rt.cfg.Deadline)
 	}
-	out := in.out.String()
+	capped := fmt.Sprintf("its memory is capped at %d MiB (extensions.memory_pages = %d)", e.rt.cfg.MemoryPages/16, e.rt.cfg.MemoryPages)
+	if errors.Is(err, ErrMemory) { // dnw_alloc failed
+		return e.errorf("%w; %s", err, capped)
+	}
 	said := ""
-	if out != "" {
+	if reason := in.out.Reason(); reason != "" {
+		said = "; it said: " + reason
+	} else if out := in.out.String(); out != "" {
 		said = "; its last output: " + lastLines(out, 3)
 	}
 	if in.outOfMemory(e.rt.cfg.MemoryPages) {
-		return e.errorf("%w: its memory is capped at %d MiB (extensions.memory_pages = %d)%s",
-			ErrMemory, e.rt.cfg.MemoryPages/16, e.rt.cfg.MemoryPages, said)
+		return e.errorf("%w: %s%s", ErrMemory, capped, said)
 	}
 	if errors.As(err, &exit) {
 		return e.errorf("%w with code %d%s", ErrExit, exit.ExitCode(), said)
@@ -64,9 +68,9 @@ func (e *Extension) describe(ctx context.Context, err error, in *instance) error
 
 // outOfMemory reports an instance that failed with its memory at the cap (within
 // 1 MiB, the largest step a Go runtime grows by), or that said so itself: Go's
-// runtime prints "out of memory" when the cap refuses memory.grow.
+// runtime prints "fatal error: out of memory" when the cap refuses memory.grow.
 func (in *instance) outOfMemory(capPages uint32) bool {
-	if strings.Contains(in.out.String(), "out of memory") {
+	if strings.Contains(in.out.Reason(), "out of memory") || strings.Contains(in.out.String(), "out of memory") {
 		return true
 	}
 	if in.mod == nil {

@@ -146,13 +146,18 @@ func (e *Extension) Close(ctx context.Context) error {
 }
 
 // checkExports checks the module exports what the ABI requires of its kind's
-// common part, before anything of it runs.
+// common part, and its memory, before anything of it runs.
 func (e *Extension) checkExports() error {
 	fns := e.mod.ExportedFunctions()
 	for _, name := range requiredExports {
 		if _, ok := fns[name]; !ok {
 			return fmt.Errorf("%w: it does not export %s (ABI.md, \"Exports\"); exports: %v", ErrProtocol, name, exportNames(fns))
 		}
+	}
+	// wazero hands out a nil memory for a module without one; every call reads
+	// and writes the guest's buffers there.
+	if len(e.mod.ExportedMemories()) == 0 {
+		return fmt.Errorf("%w: it does not export its memory (ABI.md, \"Exports\")", ErrProtocol)
 	}
 	if _, ok := fns[ext.ExportMetric]; !ok {
 		if _, ok := fns[ext.ExportFilter]; !ok {
@@ -180,8 +185,8 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 		WithName(""). // anonymous: many instances of one module may live at once
 		WithStartFunctions("_initialize").
 		WithStdout(out).WithStderr(out)
-	if dir := e.rt.cfg.ReadOnlyDir; dir != "" {
-		mc = mc.WithFSConfig(wazero.NewFSConfig().WithReadOnlyDirMount(dir, "/data"))
+	if e.rt.fs != nil {
+		mc = mc.WithFSConfig(e.rt.fs)
 	}
 	cctx, cancel := context.WithTimeout(ctx, e.rt.cfg.Deadline)
 	defer cancel()

@@ -1,8 +1,10 @@
 package extensions
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -62,8 +64,11 @@ func (in *instance) call(ctx context.Context, fn api.Function, size int, fill fu
 		return nil, err
 	}
 	ptr := uint32(res[0])
+	if ptr == 0 { // how dnw_alloc says it failed (ABI.md, "Exports")
+		return nil, fmt.Errorf("%w: dnw_alloc(%d) found no room for the input", ErrMemory, size)
+	}
 	view, ok := in.mod.Memory().Read(ptr, uint32(size))
-	if !ok || ptr == 0 {
+	if !ok {
 		return nil, fmt.Errorf("%w: dnw_alloc(%d) returned %#x, outside its %d bytes of memory", ErrProtocol, size, ptr, in.mod.Memory().Size())
 	}
 	if err := fill(view); err != nil {
@@ -79,7 +84,12 @@ func (in *instance) call(ctx context.Context, fn api.Function, size int, fill fu
 	if _, err := in.mod.ExportedFunction(ext.ExportFree).Call(ctx, uint64(ptr)); err != nil {
 		return nil, err
 	}
-	return ext.DecodeEnvelope(out)
+	body, err := ext.DecodeEnvelope(out)
+	var guest *ext.GuestError
+	if err != nil && !errors.As(err, &guest) {
+		return nil, fmt.Errorf("%w: its output envelope: %v", ErrProtocol, err)
+	}
+	return body, err
 }
 
 // read copies out the bytes a packed pointer and length name, refusing a range
@@ -94,12 +104,24 @@ func (in *instance) read(packed uint64) ([]byte, error) {
 }
 
 // tail keeps the last max bytes written to it: a guest's output, quoted in errors,
-// that a chatty or hostile guest cannot grow without bound.
+// that a chatty or hostile guest cannot grow without bound. It also keeps the
+// last line in which the guest's runtime said why it crashed, which the stack
+// trace printed after it would push out of the last bytes.
 type tail struct {
-	mu  sync.Mutex
-	max int
-	b   []byte
+	mu     sync.Mutex
+	max    int
+	b      []byte
+	line   []byte // the line being written, its first maxLine bytes
+	reason string
 }
+
+// maxLine bounds a line that may be a crash's reason.
+const maxLine = 256
+
+// crashPrefixes start the line in which a guest's runtime says why it crashed:
+// Go's fatal errors ("fatal error: stack overflow", "fatal error: out of memory")
+// and unrecovered panics.
+var crashPrefixes = []string{"fatal error: ", "panic: "}
 
 func (t *tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
@@ -108,6 +130,22 @@ func (t *tail) Write(p []byte) (int, error) {
 	if len(t.b) > t.max {
 		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
 	}
+	for rest := p; len(rest) > 0; {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			i = len(rest)
+		}
+		t.line = append(t.line, rest[:min(i, maxLine-len(t.line))]...)
+		if i == len(rest) {
+			break
+		}
+		for _, prefix := range crashPrefixes {
+			if bytes.HasPrefix(t.line, []byte(prefix)) {
+				t.reason = string(t.line)
+			}
+		}
+		t.line, rest = t.line[:0], rest[i+1:]
+	}
 	return len(p), nil
 }
 
@@ -115,4 +153,11 @@ func (t *tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return strings.TrimSpace(string(t.b))
+}
+
+// Reason is the last line in which the guest's runtime said why it crashed, or "".
+func (t *tail) Reason() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.reason
 }

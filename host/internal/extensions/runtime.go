@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental/sysfs"
 	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"dnw/sdk/ext"
@@ -38,8 +39,10 @@ type Config struct {
 
 // Runtime compiles and runs extensions. It is safe for concurrent use.
 type Runtime struct {
-	rt  wazero.Runtime
-	cfg Config
+	rt   wazero.Runtime
+	cfg  Config
+	data *os.Root        // Config.ReadOnlyDir, opened; nil when none is granted
+	fs   wazero.FSConfig // what every instance sees of it; nil when none is granted
 }
 
 // NewRuntime starts a runtime with WASI preview 1 (what Go's wasip1 guests import;
@@ -61,19 +64,38 @@ func NewRuntime(ctx context.Context, cfg Config) (*Runtime, error) {
 		}
 		rc = rc.WithCompilationCache(cache)
 	}
-	rt := wazero.NewRuntimeWithConfig(ctx, rc)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
-		rt.Close(ctx)
+	r := &Runtime{cfg: cfg}
+	if cfg.ReadOnlyDir != "" {
+		// Mounted through an os.Root, so that a symbolic link in the directory
+		// cannot lead a guest out of it: wazero's own directory mounts follow links
+		// anywhere on the host.
+		data, err := os.OpenRoot(cfg.ReadOnlyDir)
+		if err != nil {
+			return nil, fmt.Errorf("extensions: the read-only directory: %w", err)
+		}
+		r.data = data
+		r.fs = wazero.NewFSConfig().(sysfs.FSConfig).
+			WithSysFSMount(&sysfs.ReadFS{FS: &sysfs.AdaptFS{FS: data.FS()}}, "/data")
+	}
+	r.rt = wazero.NewRuntimeWithConfig(ctx, rc)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r.rt); err != nil {
+		r.Close(ctx)
 		return nil, fmt.Errorf("extensions: WASI: %w", err)
 	}
-	return &Runtime{rt: rt, cfg: cfg}, nil
+	return r, nil
 }
 
 // Config is the runtime's configuration, defaults filled in.
 func (r *Runtime) Config() Config { return r.cfg }
 
 // Close closes the runtime and every extension opened from it.
-func (r *Runtime) Close(ctx context.Context) error { return r.rt.Close(ctx) }
+func (r *Runtime) Close(ctx context.Context) error {
+	err := r.rt.Close(ctx)
+	if r.data != nil {
+		r.data.Close()
+	}
+	return err
+}
 
 // Open compiles the module at path, reads and checks its metadata, validates
 // options (a JSON object; nil for none) against its options schema, and returns
