@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"dnw/host/internal/extensions/exttest"
 	"dnw/host/internal/runstore"
 )
 
@@ -137,4 +138,15 @@ func readManifest(t *testing.T, run string) *runstore.Manifest {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// An extension written in WebAssembly text, not Go, passes dnw ext test: the ABI
+// is language-neutral.
+func TestExtTestPassesTheWATExtension(t *testing.T) {
+	module := exttest.WAT(t, "plugins/examples/wat-mse/mse.wat")
+	code, out, errOut := dnw(t, "ext", "test", module, "--batch", "4", "--size", "16")
+	if code != ExitOK || !strings.Contains(out, `"name": "mse-wat"`) || !strings.Contains(out, "target + noise 0    0 ") ||
+		!strings.Contains(out, "ok: mse-wat answers the ABI consistently") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
 }

@@ -169,7 +169,7 @@ func TestHostileGoFatalErrorTrapsOrExits(t *testing.T) {
 
 func TestHostileUnreachableTraps(t *testing.T) {
 	rt := testRuntime(t, Config{})
-	e := mustOpen(t, rt, wat2wasm(t, "host/internal/extensions/testdata/hostile/unreachable/unreachable.wat"), nil)
+	e := mustOpen(t, rt, exttest.WAT(t, "host/internal/extensions/testdata/hostile/unreachable/unreachable.wat"), nil)
 	twice(t, rt, e, false, func() error {
 		return hostileScore(t, e, 2, ErrTrap, "hostile-unreachable", "unreachable")
 	})
@@ -205,7 +205,7 @@ func TestHostileOutputOutsideMemoryBreaksTheABI(t *testing.T) {
 
 func TestHostileModuleWithoutMemoryIsRefused(t *testing.T) {
 	rt := testRuntime(t, Config{})
-	path := wat2wasm(t, "host/internal/extensions/testdata/hostile/nomemory/nomemory.wat")
+	path := exttest.WAT(t, "host/internal/extensions/testdata/hostile/nomemory/nomemory.wat")
 	_, err := rt.Open(context.Background(), path, nil)
 	contained(t, err, ErrProtocol, path, "memory")
 	survives(t, rt)

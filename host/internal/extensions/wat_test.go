@@ -4,34 +4,12 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"dnw/host/internal/extensions/exttest"
 	"dnw/sdk/ext"
 )
-
-// wat2wasm assembles a module in the WebAssembly text format (src relative to the
-// module root) with wabt's wat2wasm into a temporary directory and returns the
-// module's path.
-func wat2wasm(t testing.TB, src string) string {
-	t.Helper()
-	tool, err := exec.LookPath("wat2wasm")
-	if err != nil {
-		t.Fatalf("wat2wasm, from Debian's wabt package, is not installed (`make deps` installs it): %v", err)
-	}
-	root, err := exttest.Root()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(src), ".wat")+".wasm")
-	if b, err := exec.Command(tool, filepath.Join(root, src), "-o", out).CombinedOutput(); err != nil {
-		t.Fatalf("wat2wasm %s: %v\n%s", src, err, b)
-	}
-	return out
-}
 
 const watMSE = "plugins/examples/wat-mse/mse.wat"
 
@@ -47,7 +25,7 @@ func mseReference(pred, target ext.Images) float64 {
 
 func TestWATMetricMatchesGo(t *testing.T) {
 	rt := testRuntime(t, Config{})
-	e := mustOpen(t, rt, wat2wasm(t, watMSE), nil)
+	e := mustOpen(t, rt, exttest.WAT(t, watMSE), nil)
 	if e.Info.Name != "mse-wat" || e.Info.Kind != ext.KindMetric || e.Info.HigherIsBetter ||
 		e.Info.Version != "1.0.0" || !strings.Contains(e.Info.Description, "mean squared error") {
 		t.Errorf("metadata %+v; want mse-wat, a metric, lower is better, version 1.0.0, a description", e.Info)
@@ -70,7 +48,7 @@ func TestWATMetricMatchesGo(t *testing.T) {
 
 func TestWATMetricRefusesWhatItCannotScore(t *testing.T) {
 	rt := testRuntime(t, Config{})
-	path := wat2wasm(t, watMSE)
+	path := exttest.WAT(t, watMSE)
 	_, err := rt.Open(context.Background(), path, map[string]any{"window": 3})
 	contained(t, err, ErrOptions, path, "takes no options")
 
@@ -89,7 +67,7 @@ func TestWATMetricRefusesWhatItCannotScore(t *testing.T) {
 // the memory cap score one after another.
 func TestWATMetricMemoryStaysAtTheLargestBatch(t *testing.T) {
 	rt := testRuntime(t, Config{MemoryPages: 64}) // 4 MiB
-	e := mustOpen(t, rt, wat2wasm(t, watMSE), nil)
+	e := mustOpen(t, rt, exttest.WAT(t, watMSE), nil)
 	rng := rand.New(rand.NewPCG(5, 6))
 	target := randomBatch(rng, 24, 64) // 24·3·64·64 values: 2.25 MiB of input per call
 	pred := nearBatch(rng, target, 0.2)

@@ -1,5 +1,5 @@
-// Package exttest builds WASM extensions for tests: the built-ins of plugins/ext
-// and test guests, compiled once per state of their sources and shared by every
+// Package exttest builds WASM extensions for tests: the built-ins of plugins/ext,
+// test guests and modules in the WebAssembly text format, compiled once per state of their sources and shared by every
 // test process through a content-addressed directory under the system's temporary
 // directory.
 package exttest
@@ -145,4 +145,24 @@ func hashTree(h interface{ Write([]byte) (int, error) }, dir string) error {
 		return err
 	}
 	return nil
+}
+
+// WAT assembles a module in the WebAssembly text format (src relative to the
+// module root) with wabt's wat2wasm into a temporary directory and returns the
+// module's path.
+func WAT(t testing.TB, src string) string {
+	t.Helper()
+	tool, err := exec.LookPath("wat2wasm")
+	if err != nil {
+		t.Fatalf("wat2wasm, from Debian's wabt package, is not installed (`make deps` installs it): %v", err)
+	}
+	root, err := Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(src), ".wat")+".wasm")
+	if b, err := exec.Command(tool, filepath.Join(root, src), "-o", out).CombinedOutput(); err != nil {
+		t.Fatalf("wat2wasm %s: %v\n%s", src, err, b)
+	}
+	return out
 }
