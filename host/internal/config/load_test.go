@@ -66,6 +66,8 @@ func TestLoadErrorsNameFileLineKeyAndHint(t *testing.T) {
 			"f.toml:4: weightgen.t_star: 2000 exceeds weightgen.timesteps = 1000"},
 		{"v loss without v output", "[experiment]\nname = \"x\"\n[weightgen]\noutput = \"epsilon\"\nloss = \"v\"\n",
 			"f.toml:5: weightgen.loss: v needs weightgen.output = \"v\", not \"epsilon\""},
+		{"no deadline", "[experiment]\nname = \"x\"\n[extensions]\ndeadline = \"0s\"\n",
+			"f.toml:4: extensions.deadline: 0s: a call needs a positive deadline"},
 		{"syntax error", "[experiment]\nname = \"x\"\nseed = = 3\n",
 			"f.toml:3: experiment.seed: expected value but found '=' instead"},
 		{"duplicate key", "[experiment]\nname = \"x\"\nname = \"y\"\n",

@@ -101,6 +101,12 @@ func bounds(f *Field) string {
 // rules relate several keys; each returns the key to blame and a message, or "".
 var rules = []func(c *Config) (key, msg string){
 	func(c *Config) (string, string) {
+		if d := c.Extensions.Deadline.Duration; d <= 0 {
+			return "extensions.deadline", fmt.Sprintf("%s: a call needs a positive deadline", d)
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
 		if c.Data.Source == "folders" && c.Data.Dir == "" {
 			return "data.dir", `is required when data.source = "folders"`
 		}
