@@ -160,16 +160,13 @@ func jacobi(a []float64, n int, v []float64) {
 		}
 	}
 	for range 64 {
-		off, norm := 0.0, 0.0
+		off, diag := 0.0, 0.0 // Σ of the squares off and on the diagonal
 		for i := range n {
-			for j := range n {
-				if i != j {
-					off += a[i*n+j] * a[i*n+j]
-				}
-				norm += a[i*n+j] * a[i*n+j]
-			}
+			lower := a[i*n : i*n+i]
+			off += 2 * dot(lower, lower)
+			diag += a[i*n+i] * a[i*n+i]
 		}
-		if off <= 1e-30*norm {
+		if off <= 1e-30*(off+diag) {
 			return
 		}
 		for p := range n - 1 {
@@ -205,15 +202,35 @@ func rotate(a []float64, n, p, q int, c, s float64) {
 	rotateColumns(a, n, p, q, c, s)
 	rp, rq := a[p*n:(p+1)*n], a[q*n:(q+1)*n]
 	rq = rq[:len(rp)]
-	for k := range rp {
+	k := 0
+	for ; k+4 <= len(rp); k += 4 { // four per iteration: wazero's deadline check runs at every one
+		x, y := rp[k:k+4:k+4], rq[k:k+4:k+4]
+		x0, x1, x2, x3, y0, y1, y2, y3 := x[0], x[1], x[2], x[3], y[0], y[1], y[2], y[3]
+		x[0], x[1], x[2], x[3] = c*x0-s*y0, c*x1-s*y1, c*x2-s*y2, c*x3-s*y3
+		y[0], y[1], y[2], y[3] = s*x0+c*y0, s*x1+c*y1, s*x2+c*y2, s*x3+c*y3
+	}
+	for ; k < len(rp); k++ {
 		x, y := rp[k], rq[k]
 		rp[k], rq[k] = c*x-s*y, s*x+c*y
 	}
 }
 
-// rotateColumns is a ← a J: columns p and q of the n×n matrix a.
+// rotateColumns is a ← a J: columns p and q of the n×n matrix a, four rows per
+// iteration.
 func rotateColumns(a []float64, n, p, q int, c, s float64) {
-	for k := 0; k < n*n; k += n {
+	a = a[:n*n]
+	k := 0
+	for ; k+4*n <= n*n; k += 4 * n {
+		x0, y0 := a[k+p], a[k+q]
+		x1, y1 := a[k+n+p], a[k+n+q]
+		x2, y2 := a[k+2*n+p], a[k+2*n+q]
+		x3, y3 := a[k+3*n+p], a[k+3*n+q]
+		a[k+p], a[k+q] = c*x0-s*y0, s*x0+c*y0
+		a[k+n+p], a[k+n+q] = c*x1-s*y1, s*x1+c*y1
+		a[k+2*n+p], a[k+2*n+q] = c*x2-s*y2, s*x2+c*y2
+		a[k+3*n+p], a[k+3*n+q] = c*x3-s*y3, s*x3+c*y3
+	}
+	for ; k < n*n; k += n {
 		x, y := a[k+p], a[k+q]
 		a[k+p], a[k+q] = c*x-s*y, s*x+c*y
 	}

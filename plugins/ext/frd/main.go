@@ -107,8 +107,9 @@ func featuresOf(im ext.Images) [][]float64 {
 }
 
 // widen is dst[i] = float64(src[i]), eight values per loop iteration: wazero's
-// deadline check costs about 25 ns at every loop iteration of a guest (see
-// docs/benchmarks.md, "WASM metric extensions").
+// deadline check costs about 30 ns at every loop iteration of a guest (and at
+// every taken jump and call of Go compiled to wasm: docs/benchmarks.md, "What
+// the deadline costs").
 func widen(dst []float64, src []float32) {
 	dst = dst[:len(src)]
 	i := 0

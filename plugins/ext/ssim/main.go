@@ -75,7 +75,7 @@ func ssim(pred, target ext.Images) ext.Score {
 	h, w := pred.H, pred.W
 	s := windowSize(h, w)
 	oh, ow := h-s+1, w-s+1
-	fast := s == window && oh >= 2 && ow >= 2
+	fast := s == window && oh >= 4 && ow >= 4
 	var g taps
 	if fast {
 		g1 := gaussian(window)
@@ -108,7 +108,7 @@ func stat(mx, my, mss, mxy float64) float64 {
 
 // plane is the sum of SSIM over the valid positions of one channel, for any window
 // size g: the plain loops, used where the fast path does not apply (images
-// smaller than 12 pixels on a side). maps holds the row-filtered sums,
+// smaller than 14 pixels on a side). maps holds the row-filtered sums,
 // (4, h, ow).
 func plane(maps *[4][]float64, x, y []float32, h, w int, g []float64) float64 {
 	s := len(g)
