@@ -25,18 +25,26 @@ func psnr(pred, target ext.Images) ext.Score {
 	return ext.Score{Value: 10 * math.Log10(1/mse)}
 }
 
-// sumSquares is Σ(a−b)², eight values per iteration: wazero's deadline check runs at
-// every loop iteration (docs/benchmarks.md, "WASM extensions"), so fewer, longer
-// iterations cost less. Each group of eight sums in float32 before widening.
+// sumSquares is Σ(a−b)², 32 values per loop iteration, written out: wazero's
+// deadline check costs about 30 ns at every pass through a loop header, and Go's
+// wasm code passes one at every call that is not inlined too (docs/benchmarks.md,
+// "What the deadline costs"), so few, long iterations cost less. Each group of
+// eight sums in float32 before widening.
 func sumSquares(a, b []float32) float64 {
 	b = b[:len(a)]
 	s := 0.0
 	i := 0
-	for ; i+8 <= len(a); i += 8 {
-		x, y := a[i:i+8:i+8], b[i:i+8:i+8]
-		d0, d1, d2, d3 := x[0]-y[0], x[1]-y[1], x[2]-y[2], x[3]-y[3]
-		d4, d5, d6, d7 := x[4]-y[4], x[5]-y[5], x[6]-y[6], x[7]-y[7]
-		s += float64(d0*d0+d1*d1+d2*d2+d3*d3) + float64(d4*d4+d5*d5+d6*d6+d7*d7)
+	for ; i+32 <= len(a); i += 32 {
+		x, y := a[i:i+32:i+32], b[i:i+32:i+32]
+		d0, d1, d2, d3, d4, d5, d6, d7 := x[0]-y[0], x[1]-y[1], x[2]-y[2], x[3]-y[3], x[4]-y[4], x[5]-y[5], x[6]-y[6], x[7]-y[7]
+		s0 := d0*d0 + d1*d1 + d2*d2 + d3*d3 + d4*d4 + d5*d5 + d6*d6 + d7*d7
+		d0, d1, d2, d3, d4, d5, d6, d7 = x[8]-y[8], x[9]-y[9], x[10]-y[10], x[11]-y[11], x[12]-y[12], x[13]-y[13], x[14]-y[14], x[15]-y[15]
+		s1 := d0*d0 + d1*d1 + d2*d2 + d3*d3 + d4*d4 + d5*d5 + d6*d6 + d7*d7
+		d0, d1, d2, d3, d4, d5, d6, d7 = x[16]-y[16], x[17]-y[17], x[18]-y[18], x[19]-y[19], x[20]-y[20], x[21]-y[21], x[22]-y[22], x[23]-y[23]
+		s2 := d0*d0 + d1*d1 + d2*d2 + d3*d3 + d4*d4 + d5*d5 + d6*d6 + d7*d7
+		d0, d1, d2, d3, d4, d5, d6, d7 = x[24]-y[24], x[25]-y[25], x[26]-y[26], x[27]-y[27], x[28]-y[28], x[29]-y[29], x[30]-y[30], x[31]-y[31]
+		s3 := d0*d0 + d1*d1 + d2*d2 + d3*d3 + d4*d4 + d5*d5 + d6*d6 + d7*d7
+		s += float64(s0+s1) + float64(s2+s3)
 	}
 	for ; i < len(a); i++ {
 		d := float64(a[i] - b[i])
