@@ -1,4 +1,6 @@
-// Package metrics scores generated images against their targets: the built-in
-// metrics that drive convergence (metrics.primary) and are reported. WASM metric
-// extensions (a later issue) plug in beside them.
+// Package metrics holds the native Go references of dnw's built-in metric
+// extensions (plugins/ext: psnr, l1, ssim, frd): plain float64 implementations of
+// each definition, written independently of the guests, that the extensions must
+// equal within 1e-5 and that the benchmark measures WASM against. The pipeline
+// itself scores through the extensions (host/internal/extensions).
 package metrics

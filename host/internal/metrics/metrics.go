@@ -1,56 +1,6 @@
 package metrics
 
-import (
-	"fmt"
-	"math"
-	"slices"
-	"strings"
-)
-
-// Metric scores a batch of generated images against targets, both (N, 3, S, S) in
-// [-1, 1], as one number.
-type Metric struct {
-	Name           string
-	HigherIsBetter bool
-	Score          func(pred, target []float32) float64
-}
-
-// Better reports whether score a is better than b.
-func (m Metric) Better(a, b float64) bool {
-	if m.HigherIsBetter {
-		return a > b
-	}
-	return a < b
-}
-
-// Within reports whether score is within the relative distance eps of best, in the
-// metric's direction: the rule that says a checkpoint has converged.
-func (m Metric) Within(score, best, eps float64) bool {
-	tol := eps * math.Abs(best)
-	if m.HigherIsBetter {
-		return score >= best-tol
-	}
-	return score <= best+tol
-}
-
-var builtin = []Metric{
-	{Name: "psnr", HigherIsBetter: true, Score: PSNR},
-	{Name: "l1", Score: L1},
-}
-
-// Lookup returns the built-in metric called name.
-func Lookup(name string) (Metric, error) {
-	for _, m := range builtin {
-		if m.Name == name {
-			return m, nil
-		}
-	}
-	names := make([]string, len(builtin))
-	for i, m := range builtin {
-		names[i] = m.Name
-	}
-	return Metric{}, fmt.Errorf("metrics: unknown metric %q (built in: %s)", name, strings.Join(slices.Sorted(slices.Values(names)), ", "))
-}
+import "math"
 
 // PSNR is the peak signal-to-noise ratio in dB over images mapped to [0, 1]:
 // 10·log10(1/MSE), where [-1, 1] values are halved so the peak is 1 (values differ

@@ -18,17 +18,3 @@ func TestPSNRAndL1(t *testing.T) {
 		t.Errorf("L1 = %v, want 0.1", got)
 	}
 }
-
-func TestLookupAndDirections(t *testing.T) {
-	psnr, err := Lookup("psnr")
-	if err != nil || !psnr.Better(30, 20) || !psnr.Within(29.5, 30, 0.02) || psnr.Within(29, 30, 0.02) {
-		t.Errorf("psnr: %v", err)
-	}
-	l1, _ := Lookup("l1")
-	if !l1.Better(0.1, 0.2) || !l1.Within(0.101, 0.1, 0.02) || l1.Within(0.11, 0.1, 0.02) {
-		t.Error("l1 directions")
-	}
-	if _, err := Lookup("fid"); err == nil || err.Error() != `metrics: unknown metric "fid" (built in: l1, psnr)` {
-		t.Errorf("unknown: %v", err)
-	}
-}
