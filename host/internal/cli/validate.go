@@ -7,6 +7,7 @@ import (
 
 	"dnw/host/internal/config"
 	"dnw/host/internal/pluginhost"
+	"dnw/host/internal/sweep"
 )
 
 var validateCmd = &command{
@@ -43,12 +44,23 @@ func runValidate(ctx context.Context, a *app, args []string) error {
 	defer plugins.Close()
 	var all config.Errors
 	for _, f := range files {
-		r, err := config.Load(f, sets)
-		if err == nil {
-			_, err = plugins.CheckExperiment(ctx, r)
-			var errs config.Errors
-			if _, extErr := checkExtensions(ctx, r); extErr != nil && (err == nil || errors.As(err, &errs)) {
-				err = joinConfigErrors(err, extErr)
+		var err error
+		var what string
+		if sweep.IsSweep(f) {
+			var sw *sweep.File
+			var trials []*config.Resolved
+			if sw, _, trials, err = resolveSweep(f, sets); err == nil {
+				for _, r := range trials {
+					err = joinConfigErrors(err, checkPlugged(ctx, plugins, r))
+				}
+				err = uniqueErrors(err) // a problem of the base shows once, not once per trial
+				what = fmt.Sprintf("sweep %s, %d trials", sw.Name, len(trials))
+			}
+		} else {
+			var r *config.Resolved
+			if r, err = config.Load(f, sets); err == nil {
+				err = checkPlugged(ctx, plugins, r)
+				what = fmt.Sprintf("experiment %s, pipeline %s", r.Config.Experiment.Name, r.Config.Experiment.Pipeline)
 			}
 		}
 		var errs config.Errors
@@ -59,12 +71,42 @@ func runValidate(ctx context.Context, a *app, args []string) error {
 		case err != nil:
 			return err
 		default:
-			fmt.Fprintf(a.stdout, "ok    %s (experiment %s, pipeline %s)\n", f,
-				r.Config.Experiment.Name, r.Config.Experiment.Pipeline)
+			fmt.Fprintf(a.stdout, "ok    %s (%s)\n", f, what)
 		}
 	}
 	if len(all) > 0 {
 		return all
 	}
 	return nil
+}
+
+// checkPlugged checks the plugins and the WASM extensions an experiment names,
+// returning every problem as config.Errors.
+func checkPlugged(ctx context.Context, plugins *pluginhost.Manager, r *config.Resolved) error {
+	_, err := plugins.CheckExperiment(ctx, r)
+	var errs config.Errors
+	if err != nil && !errors.As(err, &errs) {
+		return err
+	}
+	if _, extErr := checkExtensions(ctx, r); extErr != nil {
+		return joinConfigErrors(err, extErr)
+	}
+	return err
+}
+
+// uniqueErrors drops repeated config.Errors.
+func uniqueErrors(err error) error {
+	var errs config.Errors
+	if !errors.As(err, &errs) {
+		return err
+	}
+	var out config.Errors
+	seen := map[string]bool{}
+	for _, e := range errs {
+		if !seen[e.Error()] {
+			seen[e.Error()] = true
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -46,9 +46,16 @@ func (lf lineFinder) line(path []string) int {
 	if !ok {
 		return 0
 	}
+	return PrimitiveLine(lf.md, prim)
+}
+
+// PrimitiveLine is the 1-based line on which a value decoded as a toml.Primitive
+// was set, or 0 when it cannot be told: for files other than experiments (sweep
+// files) whose errors must name lines too.
+func PrimitiveLine(md toml.MetaData, p toml.Primitive) int {
 	var probe positionProbe
 	var pe toml.ParseError
-	if errors.As(lf.md.PrimitiveDecode(prim, &probe), &pe) {
+	if errors.As(md.PrimitiveDecode(p, &probe), &pe) {
 		return pe.Position.Line
 	}
 	return 0

@@ -20,25 +20,42 @@ const maxIncludeDepth = 16
 // --set overrides ("key.path=value") after it, and checks the result against the schema.
 // Every problem found is returned together as [Errors].
 func Load(path string, overrides []string) (*Resolved, error) {
+	return LoadSettings(path, nil, overrides)
+}
+
+// Set is one key an outside file sets on an experiment, with its value as that
+// file's TOML gave it and where: a sweep's axis sets the keys of its trials.
+type Set struct {
+	Key   string // dotted, as --set takes it: "weightgen.chunk_size"
+	Value any
+	Pos   Pos
+}
+
+// LoadSettings is Load with sets applied after the files and before the --set
+// overrides; a problem with a set's key or value is reported at its Pos.
+func LoadSettings(path string, sets []Set, overrides []string) (*Resolved, error) {
 	return load(os.ReadFile, func(parent, rel string) string {
 		if filepath.IsAbs(rel) {
 			return rel
 		}
 		return filepath.Join(filepath.Dir(parent), rel)
-	}, path, overrides)
+	}, path, sets, overrides)
 }
 
 // LoadFS is Load for a file inside fsys, such as the experiments embedded in the binary.
 func LoadFS(fsys fs.FS, name string, overrides []string) (*Resolved, error) {
 	return load(func(n string) ([]byte, error) { return fs.ReadFile(fsys, n) },
 		func(parent, rel string) string { return path.Join(path.Dir(parent), rel) },
-		name, overrides)
+		name, nil, overrides)
 }
 
 func load(read func(string) ([]byte, error), join func(parent, rel string) string,
-	name string, overrides []string) (*Resolved, error) {
+	name string, sets []Set, overrides []string) (*Resolved, error) {
 	l := &loader{read: read, join: join, doc: map[string]setting{}}
 	l.file(name, Pos{File: name})
+	for _, s := range sets {
+		l.set(s)
+	}
 	for _, o := range overrides {
 		l.override(o)
 	}

@@ -23,7 +23,21 @@ func (l *loader) override(arg string) {
 		l.errorf(pos, "", "", "%q is not a TOML key path", rawKey)
 		return
 	}
-	value := parseValue(strings.TrimSpace(rawValue), path)
+	l.setAt(path, parseValue(strings.TrimSpace(rawValue), path), pos)
+}
+
+// set applies a Set: its key and value checked like a file's, reported at its Pos.
+func (l *loader) set(s Set) {
+	path, ok := parseKey(s.Key)
+	if !ok {
+		l.errorf(s.Pos, "", "", "%q is not a TOML key path", s.Key)
+		return
+	}
+	l.setAt(path, s.Value, s.Pos)
+}
+
+// setAt sets the value at path as if a file of one line at pos had set it.
+func (l *loader) setAt(path []string, value any, pos Pos) {
 	tree := map[string]any{}
 	m := tree
 	for _, k := range path[:len(path)-1] {

@@ -18,6 +18,9 @@ func TestShippedExperimentsValidate(t *testing.T) {
 		if err != nil || d.IsDir() || filepath.Ext(p) != ".toml" {
 			return err
 		}
+		if data, _ := os.ReadFile(p); strings.Contains("\n"+string(data), "\n[sweep]") {
+			return nil // a sweep file: package sweep's tests resolve its trials
+		}
 		n++
 		if _, err := Load(p, nil); err != nil {
 			t.Errorf("%s: %v", p, err)
