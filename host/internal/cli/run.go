@@ -26,6 +26,7 @@ import (
 	"dnw/host/internal/report"
 	"dnw/host/internal/runstore"
 	"dnw/host/internal/stage"
+	"dnw/host/internal/stagecache"
 )
 
 var runCmd = &command{
@@ -67,6 +68,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	level := flags.String("log-level", "info", "console log level: debug, info, warn or error (logs/dnw.log always keeps debug)")
 	jobs := flags.Int("jobs", 1, "concepts a stage trains at once (collect); each already uses every core for its kernels")
 	until := flags.String("until", "", "stop after this stage (e.g. pairs, collect); a later run without it goes on from there")
+	cacheDir := flags.String("cache", os.Getenv(envCacheDir), "stage cache directory: restore stages it holds, keep those that finish (default $"+envCacheDir+"; none when empty)")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
@@ -117,6 +119,16 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	var cache *stagecache.Cache
+	var build string
+	if *cacheDir != "" {
+		if cache, err = stagecache.Open(*cacheDir); err != nil {
+			return err
+		}
+		if build, err = plugins.BuildSHA256(); err != nil {
+			return err
+		}
+	}
 	dir := runDirFor(src, *out, cfg)
 
 	run, err := runstore.Open(dir)
@@ -141,7 +153,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	ctx, stop := signalContext(ctx)
 	defer stop()
 	runner := &stage.Runner{Run: run, Config: cfg, Log: log, Progress: reporter, Plugins: plugins,
-		Extensions: exts, Jobs: *jobs}
+		Extensions: exts, Jobs: *jobs, Cache: cache, Build: build}
 	runErr := runner.Execute(ctx, p)
 	if err := endSession(run, runErr); err != nil {
 		log.Error("cannot save manifest", "err", err)
@@ -303,3 +315,7 @@ func joinConfigErrors(a, b error) error {
 	}
 	return append(all, more...)
 }
+
+// envCacheDir names the stage cache directory that dnw run uses when --cache is
+// not given.
+const envCacheDir = "DNW_CACHE_DIR"

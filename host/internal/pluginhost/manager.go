@@ -246,6 +246,10 @@ func (m *Manager) verify(e External) (string, *goplugin.SecureConfig, error) {
 	return sum, &goplugin.SecureConfig{Checksum: raw, Hash: sha256.New()}, nil
 }
 
+// BuildSHA256 is the SHA-256 of the dnw executable that serves the bundled
+// plugins: the build's identity, which stage cache keys include.
+func (m *Manager) BuildSHA256() (string, error) { return m.exeSHA256() }
+
 func (m *Manager) exeSHA256() (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -60,6 +60,7 @@ type StageRecord struct {
 	Progress    *Progress  `json:"progress,omitempty"`
 	Artifacts   []Artifact `json:"artifacts,omitempty"`
 	Error       string     `json:"error,omitempty"`
+	FromCache   string     `json:"from_cache,omitempty"` // the stage cache key it was restored from, when it was
 }
 
 // Progress is how far a stage got, as of its last checkpoint or its end.

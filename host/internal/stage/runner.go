@@ -20,6 +20,7 @@ import (
 	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
+	"dnw/host/internal/stagecache"
 )
 
 // Runner executes a pipeline in an open run directory whose manifest the caller has
@@ -33,8 +34,13 @@ type Runner struct {
 	// Extensions opens the WASM metrics and filters the experiment names; required
 	// by stages that score or filter.
 	Extensions *extensions.Set
-	Now        func() time.Time // nil means time.Now
-	Jobs       int              // how many independent units (concepts) a stage may run at once; < 1 means 1
+	// Cache, when set, restores a stage whose result it holds instead of running
+	// it, and keeps every stage that finishes; Build is the dnw build's identity,
+	// part of every cache key.
+	Cache *stagecache.Cache
+	Build string
+	Now   func() time.Time // nil means time.Now
+	Jobs  int              // how many independent units (concepts) a stage may run at once; < 1 means 1
 }
 
 // Execute runs every stage that is not already done with the same fingerprint. It
@@ -94,6 +100,9 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 			return fmt.Errorf("stage %s: clearing old files: %w", s.Name, err)
 		}
 		rec.Progress, rec.ResumedAt, rec.Seconds, rec.PluginSecs = nil, 0, 0, 0
+		if done, err := r.restore(s, rec, fp); done || err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(r.Run.Path("stages/"+s.Name), 0o755); err != nil {
 		return fmt.Errorf("stage %s: %w", s.Name, err)
@@ -136,10 +145,50 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 		return err
 	}
 	os.Remove(ckPath)
+	r.keep(s, fp)
 	r.Log.Info("stage done", "stage", s.Name, "seconds", fmt.Sprintf("%.2f", rec.Seconds),
 		"plugin_seconds", fmt.Sprintf("%.3f", rec.PluginSecs),
 		"plugin_share", fmt.Sprintf("%.2f%%", 100*rec.PluginSecs/max(rec.Seconds, 1e-9)), "artifacts", len(rec.Artifacts))
 	return nil
+}
+
+// restore fills the stage from the cache when it holds the stage's result, and
+// reports whether it did.
+func (r *Runner) restore(s *Stage, rec *runstore.StageRecord, fp string) (bool, error) {
+	if r.Cache == nil {
+		return false, nil
+	}
+	key := stagecache.Key(s.Name, fp, r.Build)
+	hit, err := r.Cache.Restore(s.Name, key, r.Run.Path("stages/"+s.Name))
+	if err != nil {
+		r.Log.Warn("stage cache unreadable; running the stage", "stage", s.Name, "err", err)
+		return false, nil
+	}
+	if !hit {
+		r.Log.Info("stage cache miss", "stage", s.Name, "key", key[:16])
+		return false, nil
+	}
+	now := r.now()
+	rec.Status, rec.Fingerprint, rec.Started, rec.Ended, rec.Error, rec.FromCache = runstore.Running, fp, &now, &now, "", key
+	if err := r.finish(s, rec); err != nil {
+		return false, fmt.Errorf("stage %s: restored from the cache (%s): %w", s.Name, r.Cache.Dir, err)
+	}
+	if err := r.Run.SaveManifest(); err != nil {
+		return false, err
+	}
+	r.Log.Info("stage restored from the cache", "stage", s.Name, "key", key[:16], "artifacts", len(rec.Artifacts))
+	return true, nil
+}
+
+// keep publishes a finished stage to the cache; a failure only warns.
+func (r *Runner) keep(s *Stage, fp string) {
+	if r.Cache == nil {
+		return
+	}
+	key := stagecache.Key(s.Name, fp, r.Build)
+	if err := r.Cache.Put(s.Name, key, r.Config.Experiment.Name, r.Run.Path("stages/"+s.Name)); err != nil {
+		r.Log.Warn("could not keep the stage in the cache", "stage", s.Name, "err", err)
+	}
 }
 
 // pluginSpent is the plugin manager's Spent (zero without a manager).
