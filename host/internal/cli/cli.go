@@ -37,7 +37,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, sweepCmd, validateCmd, showCmd, statusCmd, pluginsCmd, extCmd, cacheCmd, dataCmd, predictCmd, benchCmd, versionCmd, pluginCmd}
+	commands = []*command{runCmd, sweepCmd, validateCmd, showCmd, statusCmd, pluginsCmd, extCmd, cacheCmd, dataCmd, predictCmd, benchCmd, versionCmd, pluginCmd, trialCmd}
 }
 
 const overview = `dnw — denoised neural weights.

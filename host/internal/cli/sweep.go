@@ -4,34 +4,68 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"dnw/host/internal/config"
+	"dnw/host/internal/runstore"
 	"dnw/host/internal/sweep"
 )
 
-const sweepArgs = "FILE --dry-run"
+const sweepArgs = "FILE [--dry-run] | resume DIR | status DIR"
 
 var sweepCmd = &command{
 	name:    "sweep",
 	args:    sweepArgs,
-	summary: "list the trials of a sweep file (an ablation over a base experiment)",
+	summary: "run an ablation: the trials of a sweep file, in parallel, sharing a stage cache",
 	help: `A sweep file names a base experiment and the axes of an ablation ([[ablation]]
 tables: a key and its values, or named variants that set several keys), combined
 as a grid, zipped, or drawn at random; experiments/README.md, "Sweeps", has the
 format and experiments/ablations/ the paper's ablations.
 
-  dnw sweep FILE --dry-run    resolve and validate every trial, and list them with
-                              what each changes from the base experiment
+  dnw sweep FILE --dry-run   resolve and validate every trial, and list them with
+                             what each changes from the base experiment
+  dnw sweep FILE             freeze every trial's config in the sweep directory
+                             (--out, default runs/sweeps/NAME: trials/NNN is trial
+                             NNN's run directory) and run the trials, sweep.jobs (or
+                             --jobs) at once, each a child process, sharing one stage
+                             cache (--cache or $` + envCacheDir + `, default DIR/cache), so
+                             trials that agree on upstream stages compute them once;
+                             then write results.csv and results.json and print the
+                             summary
+  dnw sweep resume DIR       run the trials that have not finished (failed, killed,
+                             interrupted); finished trials are left as they are
+  dnw sweep status DIR       each trial's state and results so far
 
-Running the trials (local and Slurm backends, a shared stage cache) is not in this
-build yet: --dry-run is required.
+sweep.on_failure = "fail-fast" (the default) stops the other trials at the first
+failure (they save a checkpoint); "continue" runs them all. Ctrl-C interrupts every
+running trial at its next checkpoint; dnw sweep resume goes on from there.
 
 Examples:
   dnw sweep experiments/ablations/chunk-size.toml --dry-run
-  dnw sweep experiments/ablations/chunk-size.toml --dry-run --set weightgen.steps=100`,
+  dnw sweep experiments/ablations/chunk-size.toml --jobs 2
+  dnw sweep resume runs/sweeps/chunk-size`,
 	run: runSweep,
+}
+
+// trialCmd runs one trial of a submitted sweep: what the local backend's children
+// (and a Slurm array task) execute.
+var trialCmd = &command{
+	name:    "trial",
+	args:    "SWEEP_DIR INDEX",
+	summary: "run one trial of a submitted sweep (run by dnw sweep itself)",
+	hidden:  true,
+	help: `dnw sweep runs each trial of a submitted sweep as 'dnw trial SWEEP_DIR INDEX', a
+child process (a Slurm array task, on that backend): it runs the trial's run
+directory, SWEEP_DIR/trials/NNN, whose config.toml was frozen at submission, with
+the sweep's stage cache ($` + envCacheDir + `, else SWEEP_DIR/cache). Run by hand, it
+does the same for one trial: dnw sweep status then shows it.`,
+	run: runTrial,
 }
 
 func runSweep(ctx context.Context, a *app, args []string) error {
@@ -39,20 +73,131 @@ func runSweep(ctx context.Context, a *app, args []string) error {
 	var sets setFlags
 	flags.Var(&sets, "set", "override a key of every trial, after the sweep's own (repeatable)")
 	dry := flags.Bool("dry-run", false, "list the trials without running them")
+	out := flags.String("out", "", "sweep directory (default runs/sweeps/NAME)")
+	jobs := flags.Int("jobs", 0, "trials at once (default sweep.jobs)")
+	cache := flags.String("cache", os.Getenv(envCacheDir), "stage cache the trials share (default $"+envCacheDir+", else DIR/cache)")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
+	switch {
+	case len(pos) == 2 && pos[0] == "resume":
+		plan, err := sweep.ReadPlan(pos[1])
+		if err != nil {
+			return err
+		}
+		return a.runTrials(ctx, plan, *jobs, *cache)
+	case len(pos) == 2 && pos[0] == "status":
+		plan, err := sweep.ReadPlan(pos[1])
+		if err != nil {
+			return err
+		}
+		rows, err := plan.Results()
+		if err != nil {
+			return err
+		}
+		return plan.PrintResults(a.stdout, rows)
+	case len(pos) != 1:
 		return usagef("usage: dnw sweep %s", sweepArgs)
-	}
-	if !*dry {
-		return usagef("running a sweep's trials is not in this build yet; add --dry-run to list them")
 	}
 	f, trials, resolved, err := resolveSweep(pos[0], sets)
 	if err != nil {
 		return err
 	}
+	if *dry {
+		return a.printTrials(f, trials, resolved, sets)
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("runs", "sweeps", f.Name)
+	}
+	plan, err := sweep.Submit(f, trials, resolved, dir, f.Jobs, f.OnFailure)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "sweep %s: %d trials submitted to %s\n", f.Name, len(trials), dir)
+	return a.runTrials(ctx, plan, *jobs, *cache)
+}
+
+// runTrials runs the plan's unfinished trials on the local backend, then writes
+// and prints the results.
+func (a *app) runTrials(ctx context.Context, plan *sweep.Plan, jobs int, cache string) error {
+	if jobs < 1 {
+		jobs = plan.Jobs
+	}
+	if cache == "" {
+		cache = plan.CacheDir()
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var todo []sweep.PlanTrial
+	for _, t := range plan.Trials {
+		if plan.Status(t) != runstore.Done {
+			todo = append(todo, t)
+		}
+	}
+	log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log.Info("running trials", "sweep", plan.Name, "todo", len(todo), "of", len(plan.Trials), "jobs", jobs, "cache", cache)
+	ctx, stop := signalContext(ctx)
+	defer stop()
+	local := sweep.Local{Jobs: jobs, OnFailure: plan.OnFailure, Log: log,
+		Command: func(ctx context.Context, t sweep.PlanTrial) *exec.Cmd {
+			cmd := exec.CommandContext(ctx, exe, "trial", plan.Dir, strconv.Itoa(t.Index))
+			cmd.Env = append(os.Environ(), envCacheDir+"="+cache)
+			return cmd
+		}}
+	failed, err := local.Run(ctx, plan, todo)
+	if err != nil {
+		return err
+	}
+	rows, err := plan.Results()
+	if err != nil {
+		return err
+	}
+	if err := plan.WriteResults(rows); err != nil {
+		return err
+	}
+	if err := plan.PrintResults(a.stdout, rows); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "results: %s, %s\n", filepath.Join(plan.Dir, "results.csv"), filepath.Join(plan.Dir, "results.json"))
+	switch {
+	case ctx.Err() != nil:
+		return context.Canceled
+	case len(failed) > 0:
+		return fmt.Errorf("sweep %s: trials %v failed (their trial.log says why); dnw sweep resume %s reruns the unfinished ones",
+			plan.Name, failed, plan.Dir)
+	}
+	return nil
+}
+
+func runTrial(ctx context.Context, a *app, args []string) error {
+	pos, err := a.parse(a.flagSet(), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("usage: dnw trial SWEEP_DIR INDEX")
+	}
+	plan, err := sweep.ReadPlan(pos[0])
+	if err != nil {
+		return err
+	}
+	i, err := strconv.Atoi(pos[1])
+	if err != nil || i < 0 || i >= len(plan.Trials) {
+		return usagef("trial %q: the sweep has trials 0 to %d", pos[1], len(plan.Trials)-1)
+	}
+	cache := os.Getenv(envCacheDir)
+	if cache == "" {
+		cache = plan.CacheDir()
+	}
+	return runRun(ctx, a, []string{plan.RunDir(plan.Trials[i]), "--cache", cache})
+}
+
+// printTrials lists the trials and what each changes.
+func (a *app) printTrials(f *sweep.File, trials []sweep.Trial, resolved []*config.Resolved, sets []string) error {
 	base, err := config.Load(f.Base, sets)
 	if err != nil {
 		return err

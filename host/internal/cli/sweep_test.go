@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,14 +20,52 @@ func TestSweepDryRunListsTheTrials(t *testing.T) {
 			t.Errorf("dry run lacks %q:\n%s", want, out)
 		}
 	}
-	if code, _, errOut := dnw(t, "sweep", shipped+"ablations/chunk-size.toml"); code != ExitUsage || !strings.Contains(errOut, "--dry-run") {
-		t.Errorf("without --dry-run: exit %d, %s", code, errOut)
-	}
 	dir := t.TempDir()
 	tiny, _ := filepath.Abs(shipped + "tiny.toml")
 	bad := writeFile(t, dir, "s.toml", "base = \""+tiny+"\"\n[sweep]\nname = \"s\"\n[[ablation]]\nkey = \"weightgen.chunk_sise\"\nvalues = [1]\n")
 	code, out, errOut = dnw(t, "validate", bad)
 	if code == ExitOK || !strings.Contains(out+errOut, bad+":6: weightgen.chunk_sise: unknown key; did you mean chunk_size?") {
 		t.Errorf("a misspelt axis key: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// A 4-trial chunk-size sweep on the tiny experiment, run twice into two sweep
+// directories with one stage cache: the second does no stage work at all.
+func TestSecondSweepIsAllCacheHits(t *testing.T) {
+	dir := t.TempDir()
+	tiny, _ := filepath.Abs(shipped + "tiny.toml")
+	file := writeFile(t, dir, "chunks.toml", "base = \""+tiny+"\"\n[sweep]\nname = \"chunks\"\njobs = 2\n"+
+		"[[ablation]]\nkey = \"weightgen.chunk_size\"\nvalues = [32, 64, 128, 256]\n")
+	cache := filepath.Join(dir, "cache")
+	logs := func(sweep string) string {
+		var all string
+		for i := range 4 {
+			b, err := os.ReadFile(filepath.Join(dir, sweep, "trials", fmt.Sprintf("%03d", i), "trial.log"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			all += string(b)
+		}
+		return all
+	}
+	for _, sweep := range []string{"first", "second"} {
+		code, out, errOut := dnw(t, "sweep", file, "--out", filepath.Join(dir, sweep), "--cache", cache)
+		if code != ExitOK || !strings.Contains(out, "chunk_size=256  done") {
+			t.Fatalf("%s sweep: exit %d\n%s%s", sweep, code, out, errOut)
+		}
+	}
+	first, second := logs("first"), logs("second")
+	// Trials of the first sweep share concepts, pairs, base and collect: at most the
+	// two that start together compute them; the others restore them.
+	if n := strings.Count(first, "stage restored from the cache"); n < 8 {
+		t.Errorf("first sweep: %d stages restored, want at least the upstream stages of trials 2 and 3", n)
+	}
+	if n := strings.Count(second, "stage restored from the cache"); n != 4*7 || strings.Contains(second, "stage started") {
+		t.Errorf("second sweep: %d of 28 stages restored; stage work:\n%s", n, second)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "second", "results.csv"))
+	if err != nil || !strings.HasPrefix(string(data), "trial,name,chunk_size,status,seconds,metric,final_scratch,") ||
+		!strings.Contains(string(data), "\n3,chunk_size=256,256,done,") {
+		t.Errorf("results.csv (%v):\n%s", err, data)
 	}
 }

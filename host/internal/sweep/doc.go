@@ -13,6 +13,8 @@
 //	description = "the paper's chunk-size ablation"
 //	combine = "grid"                 # grid (default), zip, or random
 //	# trials = 4, seed = 1           # random: how many, and the draw's seed
+//	jobs = 2                         # trials at once
+//	on_failure = "fail-fast"         # or "continue"
 //
 //	[[ablation]]                     # one key and its values
 //	key = "weightgen.chunk_size"

@@ -23,6 +23,8 @@ type File struct {
 	Combine     string // "grid", "zip" or "random"
 	Draws       int    // random: how many trials to draw (sweep.trials)
 	Seed        uint64 // random: the draw's seed
+	Jobs        int    // trials at once (local backend)
+	OnFailure   string // FailFast or Continue
 	Axes        []Axis
 }
 
@@ -33,9 +35,11 @@ type Axis struct {
 	Variants []Variant
 }
 
-// Variant is one value of an axis: its label in trial names and the keys it sets.
+// Variant is one value of an axis: its value in results (a key's value, or the
+// variant's name), its label in trial names, and the keys it sets.
 type Variant struct {
-	Label string
+	Value string // "128", "cosine"
+	Label string // "chunk_size=128", "cosine"
 	Sets  []config.Set
 }
 
@@ -116,7 +120,7 @@ func Load(path string) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	r := &reader{path: path, md: md}
-	f := &File{Path: path, Combine: Grid, Seed: 1}
+	f := &File{Path: path, Combine: Grid, Seed: 1, Jobs: 1, OnFailure: FailFast}
 	r.unknown(top, "", "base", "sweep", "ablation")
 	var base string
 	if !r.decode(top, "base", "base", &base) || base == "" {
@@ -129,7 +133,7 @@ func Load(path string) (*File, error) {
 	}
 	var sweep map[string]toml.Primitive
 	r.decode(top, "sweep", "sweep", &sweep)
-	r.unknown(sweep, "sweep.", "name", "description", "combine", "trials", "seed")
+	r.unknown(sweep, "sweep.", "name", "description", "combine", "trials", "seed", "jobs", "on_failure")
 	if !r.decode(sweep, "name", "sweep.name", &f.Name) || f.Name == "" {
 		r.errorf(nil, "sweep.name", "missing: the sweep's name, e.g. name = \"chunk-size\"")
 	}
@@ -137,6 +141,17 @@ func Load(path string) (*File, error) {
 	if r.decode(sweep, "combine", "sweep.combine", &f.Combine) && !slices.Contains([]string{Grid, Zip, Random}, f.Combine) {
 		p := sweep["combine"]
 		r.errorf(&p, "sweep.combine", "%q is none of grid, zip, random", f.Combine)
+	}
+	var jobs int64
+	if r.decode(sweep, "jobs", "sweep.jobs", &jobs) {
+		if f.Jobs = int(jobs); f.Jobs < 1 {
+			p := sweep["jobs"]
+			r.errorf(&p, "sweep.jobs", "%d: at least one trial must run at a time", jobs)
+		}
+	}
+	if r.decode(sweep, "on_failure", "sweep.on_failure", &f.OnFailure) && f.OnFailure != FailFast && f.OnFailure != Continue {
+		p := sweep["on_failure"]
+		r.errorf(&p, "sweep.on_failure", "%q is neither %q nor %q", f.OnFailure, FailFast, Continue)
 	}
 	var trials, seed int64
 	if r.decode(sweep, "trials", "sweep.trials", &trials) {
@@ -193,7 +208,7 @@ func (r *reader) axis(t map[string]toml.Primitive, prefix string) (Axis, bool) {
 				return a, false
 			}
 			pos := config.Pos{File: r.path, Line: config.PrimitiveLine(r.md, p)}
-			a.Variants = append(a.Variants, Variant{Label: a.Name + "=" + label(v), Sets: []config.Set{{Key: key, Value: v, Pos: pos}}})
+			a.Variants = append(a.Variants, Variant{Value: label(v), Label: a.Name + "=" + label(v), Sets: []config.Set{{Key: key, Value: v, Pos: pos}}})
 		}
 	case hasVariants:
 		if !r.decode(t, "name", prefix+"name", &a.Name) || a.Name == "" {
@@ -209,6 +224,7 @@ func (r *reader) axis(t map[string]toml.Primitive, prefix string) (Axis, bool) {
 			if !r.decode(vt, "name", vp+"name", &v.Label) || v.Label == "" {
 				r.errorf(nil, vp+"name", "missing: a variant needs a name")
 			}
+			v.Value = v.Label
 			var set map[string]toml.Primitive
 			if !r.decode(vt, "set", vp+"set", &set) || len(set) == 0 {
 				r.errorf(nil, vp+"set", "missing: the keys the variant sets, e.g. set = { \"weightgen.t_star\" = 900 }")

@@ -11,10 +11,10 @@ import (
 
 // Trial is one combination of the axes' variants.
 type Trial struct {
-	Index    int
-	Name     string   // the variants' labels: "chunk_size=128, schedule=cosine"
-	Variants []string // one label per axis, in axis order
-	Sets     []config.Set
+	Index  int
+	Name   string   // the variants' labels: "chunk_size=128, cosine"
+	Values []string // each axis's value, in axis order: "128", "cosine"
+	Sets   []config.Set
 }
 
 // Trials combines the axes: grid is every combination (the first axis slowest),
@@ -57,12 +57,14 @@ func (f *File) Trials() ([]Trial, error) {
 	trials := make([]Trial, len(picks))
 	for i, pick := range picks {
 		t := Trial{Index: i}
+		var labels []string
 		for j, v := range pick {
 			variant := f.Axes[j].Variants[v]
-			t.Variants = append(t.Variants, variant.Label)
+			t.Values = append(t.Values, variant.Value)
+			labels = append(labels, variant.Label)
 			t.Sets = append(t.Sets, variant.Sets...)
 		}
-		t.Name = strings.Join(t.Variants, ", ")
+		t.Name = strings.Join(labels, ", ")
 		trials[i] = t
 	}
 	return trials, nil

@@ -1,0 +1,161 @@
+package sweep
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+
+	"dnw/host/internal/atomicfile"
+	"dnw/host/internal/quality"
+	"dnw/host/internal/report"
+	"dnw/host/internal/runstore"
+)
+
+// Row is one trial's line of results.csv and results.json.
+type Row struct {
+	Trial   int                    `json:"trial"`
+	Name    string                 `json:"name"`
+	Axes    map[string]string      `json:"axes"` // axis → the trial's variant
+	Status  string                 `json:"status"`
+	Seconds float64                `json:"seconds"` // the run's stages, over all sessions
+	Metric  string                 `json:"metric,omitempty"`
+	Final   map[string]quality.Num `json:"final,omitempty"` // per method: median final metric over the held-out concepts
+	// Speedups of generated to the scratch target, medians over concepts.
+	VsScratch  quality.Num `json:"vs_scratch"`
+	VsLoRAZero quality.Num `json:"vs_lora_zero"`
+}
+
+// Results reads every trial's run: its status and, where its report stage ran,
+// its results.json.
+func (p *Plan) Results() ([]Row, error) {
+	var rows []Row
+	for _, t := range p.Trials {
+		r := Row{Trial: t.Index, Name: t.Name, Axes: map[string]string{}, Status: p.Status(t),
+			VsScratch: quality.Num(math.NaN()), VsLoRAZero: quality.Num(math.NaN())}
+		for i, axis := range p.Axes {
+			if i < len(t.Values) {
+				r.Axes[axis] = t.Values[i]
+			}
+		}
+		if m, err := runstore.ReadManifest(p.RunDir(t)); err == nil && m != nil {
+			for _, s := range m.Stages {
+				r.Seconds += s.Seconds
+			}
+		}
+		data, err := os.ReadFile(filepath.Join(p.RunDir(t), "stages", "report", "results.json"))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, err
+		default:
+			var res report.Results
+			if err := json.Unmarshal(data, &res); err != nil {
+				return nil, fmt.Errorf("trial %d: results.json: %w", t.Index, err)
+			}
+			r.Metric, r.Final = res.Metric.Name, map[string]quality.Num{}
+			for _, m := range res.Summary {
+				r.Final[m.Method] = m.Final.Median
+				if m.Method == quality.Generated {
+					r.VsScratch, r.VsLoRAZero = m.ToScratch.VsScratch.Median, m.ToScratch.VsLoRAZero.Median
+				}
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// WriteResults writes results.json and results.csv into the sweep directory.
+func (p *Plan) WriteResults(rows []Row) error {
+	data, err := json.MarshalIndent(rows, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(p.Dir, "results.json"), append(data, '\n')); err != nil {
+		return err
+	}
+	methods := methodsOf(rows)
+	return atomicfile.Write(filepath.Join(p.Dir, "results.csv"), func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		head := append([]string{"trial", "name"}, p.Axes...)
+		head = append(head, "status", "seconds", "metric")
+		for _, m := range methods {
+			head = append(head, "final_"+m)
+		}
+		cw.Write(append(head, "generated_vs_scratch", "generated_vs_lora_zero"))
+		for _, r := range rows {
+			rec := []string{strconv.Itoa(r.Trial), r.Name}
+			for _, a := range p.Axes {
+				rec = append(rec, r.Axes[a])
+			}
+			rec = append(rec, r.Status, strconv.FormatFloat(r.Seconds, 'f', 1, 64), r.Metric)
+			for _, m := range methods {
+				rec = append(rec, csvNum(r.Final[m]))
+			}
+			cw.Write(append(rec, csvNum(r.VsScratch), csvNum(r.VsLoRAZero)))
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
+
+// PrintResults writes the summary table.
+func (p *Plan) PrintResults(w io.Writer, rows []Row) error {
+	methods := methodsOf(rows)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprint(tw, "TRIAL\tNAME\tSTATUS\tSECONDS")
+	for _, m := range methods {
+		fmt.Fprintf(tw, "\t%s", m)
+	}
+	fmt.Fprintln(tw, "\tGENERATED VS SCRATCH\tVS LORA-ZERO")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%03d\t%s\t%s\t%.0f", r.Trial, r.Name, r.Status, r.Seconds)
+		for _, m := range methods {
+			fmt.Fprintf(tw, "\t%s", fmtNum(r.Final[m], "%.2f"))
+		}
+		fmt.Fprintf(tw, "\t%s\t%s\n", fmtNum(r.VsScratch, "%.2f×"), fmtNum(r.VsLoRAZero, "%.2f×"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(methods) > 0 {
+		fmt.Fprintf(w, "final: median %s over each trial's held-out concepts; speedups: medians of generated's time to the scratch target\n", rows[0].Metric)
+	}
+	return nil
+}
+
+// methodsOf lists the methods of the rows, in first-seen order of a fixed list.
+func methodsOf(rows []Row) []string {
+	var out []string
+	for _, m := range []string{"scratch", "lora-zero", "lora-mean", "lora-nearest", quality.Generated} {
+		for _, r := range rows {
+			if _, ok := r.Final[m]; ok {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func fmtNum(n quality.Num, format string) string {
+	if !n.Defined() {
+		return "—"
+	}
+	return fmt.Sprintf(format, float64(n))
+}
+
+func csvNum(n quality.Num) string {
+	if !n.Defined() {
+		return ""
+	}
+	return strconv.FormatFloat(float64(n), 'g', 6, 64)
+}
