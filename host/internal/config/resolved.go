@@ -63,6 +63,34 @@ func (c *Config) Values(keys ...string) map[string]any {
 	return out
 }
 
+// Value is the value at a dotted key: a schema field, or a key inside one of the
+// options tables ("weightgen.options.\"text.hashgram\".dim"); ok is false when
+// nothing is set there.
+func (c *Config) Value(key string) (any, bool) {
+	path, ok := parseKey(key)
+	if !ok {
+		return nil, false
+	}
+	for i := len(path); i > 0; i-- {
+		f, known := fields[joinKey(path[:i])]
+		if !known {
+			continue
+		}
+		v := f.Value(c)
+		for _, k := range path[i:] {
+			m, isMap := v.(map[string]any)
+			if !isMap {
+				return nil, false
+			}
+			if v, ok = m[k]; !ok {
+				return nil, false
+			}
+		}
+		return v, true
+	}
+	return nil, false
+}
+
 // IsDefault reports whether field f of c holds dnw's default value.
 func (c *Config) IsDefault(f *Field) bool {
 	def := Default()

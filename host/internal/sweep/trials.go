@@ -103,9 +103,13 @@ func (f *File) Resolve(t Trial, overrides []string) (*config.Resolved, error) {
 func (f *File) Changes(t Trial, base, trial *config.Config) []string {
 	var out []string
 	for _, s := range t.Sets {
-		was, now := base.Values(s.Key)[s.Key], trial.Values(s.Key)[s.Key]
+		was, set := base.Value(s.Key)
+		now, _ := trial.Value(s.Key)
 		note := fmt.Sprintf("(base %s)", label(was))
-		if fmt.Sprint(was) == fmt.Sprint(now) {
+		switch {
+		case !set:
+			note = "(the base leaves it to the plugin's default)"
+		case fmt.Sprint(was) == fmt.Sprint(now):
 			note = "(as the base)"
 		}
 		out = append(out, fmt.Sprintf("%s = %s %s", s.Key, label(now), note))
