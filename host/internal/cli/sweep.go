@@ -17,7 +17,7 @@ import (
 	"dnw/host/internal/sweep"
 )
 
-const sweepArgs = "FILE [--dry-run] | resume DIR | status DIR"
+const sweepArgs = "FILE [--dry-run] | resume DIR | status DIR | report DIR"
 
 var sweepCmd = &command{
 	name:    "sweep",
@@ -36,11 +36,13 @@ format and experiments/ablations/ the paper's ablations.
                              --jobs) at once, each a child process, sharing one stage
                              cache (--cache or $` + envCacheDir + `, default DIR/cache), so
                              trials that agree on upstream stages compute them once;
-                             then write results.csv and results.json and print the
-                             summary
+                             then write results.csv, results.json and the report
+                             (DIR/report: report.md, report.html, a plot per axis)
+                             and print the summary
   dnw sweep resume DIR       run the trials that have not finished (failed, killed,
                              interrupted); finished trials are left as they are
   dnw sweep status DIR       each trial's state and results so far
+  dnw sweep report DIR       write the report again from the trials as they stand
 
 sweep.on_failure = "fail-fast" (the default) stops the other trials at the first
 failure (they save a checkpoint); "continue" runs them all. Ctrl-C interrupts every
@@ -87,6 +89,17 @@ func runSweep(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		return a.runTrials(ctx, plan, *jobs, *cache)
+	case len(pos) == 2 && pos[0] == "report":
+		plan, err := sweep.ReadPlan(pos[1])
+		if err != nil {
+			return err
+		}
+		page, err := plan.WriteReport()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "report: %s\n", page)
+		return nil
 	case len(pos) == 2 && pos[0] == "status":
 		plan, err := sweep.ReadPlan(pos[1])
 		if err != nil {
@@ -162,7 +175,11 @@ func (a *app) runTrials(ctx context.Context, plan *sweep.Plan, jobs int, cache s
 	if err := plan.PrintResults(a.stdout, rows); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "results: %s, %s\n", filepath.Join(plan.Dir, "results.csv"), filepath.Join(plan.Dir, "results.json"))
+	page, err := plan.WriteReport()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "results: %s, %s\nreport: %s\n", filepath.Join(plan.Dir, "results.csv"), filepath.Join(plan.Dir, "results.json"), page)
 	switch {
 	case ctx.Err() != nil:
 		return context.Canceled

@@ -63,6 +63,14 @@ func TestSecondSweepIsAllCacheHits(t *testing.T) {
 	if n := strings.Count(second, "stage restored from the cache"); n != 4*7 || strings.Contains(second, "stage started") {
 		t.Errorf("second sweep: %d of 28 stages restored; stage work:\n%s", n, second)
 	}
+	md, err := os.ReadFile(filepath.Join(dir, "second", "report", "report.md"))
+	if err != nil || !strings.Contains(string(md), "| 003 | 256 | done |") || !strings.Contains(string(md), "## Axis chunk_size") ||
+		!strings.Contains(string(md), "(plots/chunk_size-speedup.png)") {
+		t.Errorf("the sweep's report.md (%v):\n%s", err, md)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "second", "report", "plots", "chunk_size-final.png")); err != nil {
+		t.Error(err)
+	}
 	data, err := os.ReadFile(filepath.Join(dir, "second", "results.csv"))
 	if err != nil || !strings.HasPrefix(string(data), "trial,name,chunk_size,status,seconds,metric,final_scratch,") ||
 		!strings.Contains(string(data), "\n3,chunk_size=256,256,done,") {

@@ -3,19 +3,15 @@ package sweep
 import (
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 
 	"dnw/host/internal/atomicfile"
 	"dnw/host/internal/quality"
-	"dnw/host/internal/report"
 	"dnw/host/internal/runstore"
 )
 
@@ -50,16 +46,11 @@ func (p *Plan) Results() ([]Row, error) {
 				r.Seconds += s.Seconds
 			}
 		}
-		data, err := os.ReadFile(filepath.Join(p.RunDir(t), "stages", "report", "results.json"))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
+		res, err := p.trialResults(t)
+		if err != nil {
 			return nil, err
-		default:
-			var res report.Results
-			if err := json.Unmarshal(data, &res); err != nil {
-				return nil, fmt.Errorf("trial %d: results.json: %w", t.Index, err)
-			}
+		}
+		if res != nil {
 			r.Metric, r.Final = res.Metric.Name, map[string]quality.Num{}
 			for _, m := range res.Summary {
 				r.Final[m.Method] = m.Final.Median
