@@ -38,7 +38,7 @@ func SweepFiles(name string, axes []string, trials []SweepTrial) (map[string][]b
 		}
 	}
 	all := section{title: "Trials"}
-	all.para("Each trial is the base experiment with its axes' values; medians over its held-out concepts [95%% intervals]. "+
+	all.para("Each trial is the base experiment with its axes' values; medians over its held-out concepts [95%% intervals]. " +
 		"`generated` against `scratch` is the speedup to scratch's target (docs: the run report's first table).")
 	t := table{head: append(append([]string{"trial"}, codes(axes)...), "status", "final "+metric.Name+" of `scratch`",
 		"final "+metric.Name+" of `generated`", "`generated` against `scratch`", "against `lora-zero`")}
