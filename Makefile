@@ -16,12 +16,13 @@ LDFLAGS := -X dnw/host/internal/buildinfo.stampedCommit=$(COMMIT)
 all: build
 
 # deps fetches the Go modules (go.sum pins them), the Debian packages the build links
-# (APT_PACKAGES) and the Python packages the tests use as independent references
-# (tools/requirements.txt pins them) into .venv.
+# or the tests run (APT_PACKAGES: OpenBLAS; wabt's wat2wasm for the WebAssembly-text
+# extension; Slurm and munge for the Slurm backend's test) and the Python packages
+# the tests use as independent references (tools/requirements.txt pins them) into .venv.
 deps: apt .venv/ok
 	$(GO) mod download
 
-APT_PACKAGES := libopenblas-dev wabt
+APT_PACKAGES := libopenblas-dev wabt slurm-wlm munge
 
 # apt installs the missing APT_PACKAGES (as root, or through sudo when there is one).
 apt:
@@ -61,10 +62,12 @@ demo: build
 # without it (too slow under -race), the
 # kernels once more on the pure-Go backend (the build without TAGS) and without the
 # assembly (purego: the Go loops the vector instructions stand in for), and the
-# example external plugin, which is a module of its own.
+# example external plugin, which is a module of its own. DNW_REQUIRE_SLURM makes the
+# Slurm backend's test, which starts a single-node cluster from Debian's slurm-wlm
+# and munge (APT_PACKAGES), fail instead of skipping where they are missing.
 test: deps
 	$(GO) build ./...
-	$(GO) test -race -tags "$(TAGS)" ./...
+	DNW_REQUIRE_SLURM=1 $(GO) test -race -tags "$(TAGS)" ./...
 	$(GO) test -tags "$(TAGS)" -run HeapStaysFlat ./host/internal/engine/
 	$(GO) test -tags "$(TAGS)" -run 'Overfit|WithoutBlockIndex' ./host/internal/weightgen/
 	$(GO) test ./kernels/

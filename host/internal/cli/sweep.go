@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"dnw/host/internal/config"
+	"dnw/host/internal/extensions"
 	"dnw/host/internal/runstore"
 	"dnw/host/internal/sweep"
 )
@@ -78,6 +79,7 @@ func runSweep(ctx context.Context, a *app, args []string) error {
 	out := flags.String("out", "", "sweep directory (default runs/sweeps/NAME)")
 	jobs := flags.Int("jobs", 0, "trials at once (default sweep.jobs)")
 	cache := flags.String("cache", os.Getenv(envCacheDir), "stage cache the trials share (default $"+envCacheDir+", else DIR/cache)")
+	backend := flags.String("backend", "", "local or slurm (default sweep.backend)")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
@@ -109,6 +111,9 @@ func runSweep(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
+		if q := plan.Queue(); len(q) > 0 {
+			fmt.Fprintf(a.stdout, "in the Slurm queue: %v\n", q)
+		}
 		return plan.PrintResults(a.stdout, rows)
 	case len(pos) != 1:
 		return usagef("usage: dnw sweep %s", sweepArgs)
@@ -124,7 +129,10 @@ func runSweep(ctx context.Context, a *app, args []string) error {
 	if dir == "" {
 		dir = filepath.Join("runs", "sweeps", f.Name)
 	}
-	plan, err := sweep.Submit(f, trials, resolved, dir, f.Jobs, f.OnFailure)
+	if *backend != "" {
+		f.Backend = *backend
+	}
+	plan, err := sweep.Submit(f, trials, resolved, dir)
 	if err != nil {
 		return err
 	}
@@ -155,14 +163,27 @@ func (a *app) runTrials(ctx context.Context, plan *sweep.Plan, jobs int, cache s
 	log.Info("running trials", "sweep", plan.Name, "todo", len(todo), "of", len(plan.Trials), "jobs", jobs, "cache", cache)
 	ctx, stop := signalContext(ctx)
 	defer stop()
-	local := sweep.Local{Jobs: jobs, OnFailure: plan.OnFailure, Log: log,
-		Command: func(ctx context.Context, t sweep.PlanTrial) *exec.Cmd {
-			cmd := exec.CommandContext(ctx, exe, "trial", plan.Dir, strconv.Itoa(t.Index))
-			cmd.Env = append(os.Environ(), envCacheDir+"="+cache)
-			return cmd
-		}}
-	failed, err := local.Run(ctx, plan, todo)
-	if err != nil {
+	var failed []int
+	switch plan.Backend {
+	case "slurm":
+		if cache, err = filepath.Abs(cache); err != nil {
+			return err
+		}
+		env := []string{envCacheDir + "=" + cache}
+		if dir, err := extensions.BuiltinDir(); err == nil {
+			env = append(env, extensions.EnvBuiltinDir+"="+dir) // the tasks find the built-ins where this dnw does
+		}
+		failed, err = sweep.Slurm{Exe: exe, Env: env, Resources: plan.Slurm, Log: log}.Run(ctx, plan, todo)
+	default:
+		local := sweep.Local{Jobs: jobs, OnFailure: plan.OnFailure, Log: log,
+			Command: func(ctx context.Context, t sweep.PlanTrial) *exec.Cmd {
+				cmd := exec.CommandContext(ctx, exe, "trial", plan.Dir, strconv.Itoa(t.Index))
+				cmd.Env = append(os.Environ(), envCacheDir+"="+cache)
+				return cmd
+			}}
+		failed, err = local.Run(ctx, plan, todo)
+	}
+	if err != nil && ctx.Err() == nil {
 		return err
 	}
 	rows, err := plan.Results()

@@ -15,6 +15,12 @@
 //	# trials = 4, seed = 1           # random: how many, and the draw's seed
 //	jobs = 2                         # trials at once
 //	on_failure = "fail-fast"         # or "continue"
+//	backend = "local"                # or "slurm": one sbatch job array
+//	[sweep.slurm]                    # each array task's resources
+//	partition = "gpu"
+//	cpus_per_task = 4
+//	mem = "8G"
+//	time = "02:00:00"
 //
 //	[[ablation]]                     # one key and its values
 //	key = "weightgen.chunk_size"

@@ -25,6 +25,8 @@ type File struct {
 	Seed        uint64 // random: the draw's seed
 	Jobs        int    // trials at once (local backend)
 	OnFailure   string // FailFast or Continue
+	Backend     string // "local" or "slurm"
+	Slurm       SlurmResources
 	Axes        []Axis
 }
 
@@ -120,7 +122,7 @@ func Load(path string) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	r := &reader{path: path, md: md}
-	f := &File{Path: path, Combine: Grid, Seed: 1, Jobs: 1, OnFailure: FailFast}
+	f := &File{Path: path, Combine: Grid, Seed: 1, Jobs: 1, OnFailure: FailFast, Backend: "local"}
 	r.unknown(top, "", "base", "sweep", "ablation")
 	var base string
 	if !r.decode(top, "base", "base", &base) || base == "" {
@@ -133,7 +135,21 @@ func Load(path string) (*File, error) {
 	}
 	var sweep map[string]toml.Primitive
 	r.decode(top, "sweep", "sweep", &sweep)
-	r.unknown(sweep, "sweep.", "name", "description", "combine", "trials", "seed", "jobs", "on_failure")
+	r.unknown(sweep, "sweep.", "name", "description", "combine", "trials", "seed", "jobs", "on_failure", "backend", "slurm")
+	if r.decode(sweep, "backend", "sweep.backend", &f.Backend) && f.Backend != "local" && f.Backend != "slurm" {
+		p := sweep["backend"]
+		r.errorf(&p, "sweep.backend", "%q is neither \"local\" nor \"slurm\"", f.Backend)
+	}
+	var slurm map[string]toml.Primitive
+	r.decode(sweep, "slurm", "sweep.slurm", &slurm)
+	r.unknown(slurm, "sweep.slurm.", "partition", "cpus_per_task", "mem", "time")
+	r.decode(slurm, "partition", "sweep.slurm.partition", &f.Slurm.Partition)
+	var cpus int64
+	if r.decode(slurm, "cpus_per_task", "sweep.slurm.cpus_per_task", &cpus) {
+		f.Slurm.CPUsPerTask = int(cpus)
+	}
+	r.decode(slurm, "mem", "sweep.slurm.mem", &f.Slurm.Mem)
+	r.decode(slurm, "time", "sweep.slurm.time", &f.Slurm.Time)
 	if !r.decode(sweep, "name", "sweep.name", &f.Name) || f.Name == "" {
 		r.errorf(nil, "sweep.name", "missing: the sweep's name, e.g. name = \"chunk-size\"")
 	}

@@ -21,16 +21,18 @@ const PlanFile = "sweep.json"
 
 // Plan is sweep.json.
 type Plan struct {
-	Name      string      `json:"name"`
-	File      string      `json:"file"` // the sweep file, as given
-	Base      string      `json:"base"`
-	Combine   string      `json:"combine"`
-	Axes      []string    `json:"axes"`
-	Jobs      int         `json:"jobs"`
-	OnFailure string      `json:"on_failure"`
-	Submitted time.Time   `json:"submitted"`
-	Trials    []PlanTrial `json:"trials"`
-	Dir       string      `json:"-"`
+	Name      string         `json:"name"`
+	File      string         `json:"file"` // the sweep file, as given
+	Base      string         `json:"base"`
+	Combine   string         `json:"combine"`
+	Axes      []string       `json:"axes"`
+	Jobs      int            `json:"jobs"`
+	OnFailure string         `json:"on_failure"`
+	Backend   string         `json:"backend"`
+	Slurm     SlurmResources `json:"slurm,omitzero"`
+	Submitted time.Time      `json:"submitted"`
+	Trials    []PlanTrial    `json:"trials"`
+	Dir       string         `json:"-"`
 }
 
 // PlanTrial is one submitted trial.
@@ -44,12 +46,12 @@ type PlanTrial struct {
 
 // Submit freezes the trials' resolved configs into dir and writes the plan. A
 // directory that already holds a plan is refused: resume it instead.
-func Submit(f *File, trials []Trial, resolved []*config.Resolved, dir string, jobs int, onFailure string) (*Plan, error) {
+func Submit(f *File, trials []Trial, resolved []*config.Resolved, dir string) (*Plan, error) {
 	if _, err := os.Stat(filepath.Join(dir, PlanFile)); err == nil {
 		return nil, fmt.Errorf("%s already holds a sweep; run `dnw sweep resume %s` to finish it, or choose another --out", dir, dir)
 	}
-	p := &Plan{Name: f.Name, File: f.Path, Base: f.Base, Combine: f.Combine, Jobs: jobs, OnFailure: onFailure,
-		Submitted: time.Now().UTC(), Dir: dir}
+	p := &Plan{Name: f.Name, File: f.Path, Base: f.Base, Combine: f.Combine, Jobs: f.Jobs, OnFailure: f.OnFailure,
+		Backend: f.Backend, Slurm: f.Slurm, Submitted: time.Now().UTC(), Dir: dir}
 	for _, a := range f.Axes {
 		p.Axes = append(p.Axes, a.Name)
 	}
