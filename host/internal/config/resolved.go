@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 )
@@ -17,6 +18,17 @@ type Resolved struct {
 func (r *Resolved) Origin(key string) (Pos, bool) {
 	p, ok := r.origins[key]
 	return p, ok
+}
+
+// Errorf is a problem with the value at key, located where key (or a key inside
+// it) was set, else at the experiment file: for checks made after loading, such
+// as whether the plugins and extensions an experiment names exist.
+func (r *Resolved) Errorf(key, format string, args ...any) *Error {
+	pos, ok := r.OriginUnder(key)
+	if !ok {
+		pos = Pos{File: r.File}
+	}
+	return &Error{Pos: pos, Key: key, Msg: fmt.Sprintf(format, args...)}
 }
 
 // OriginUnder tells where key, or the first-set key inside the table key, was set.

@@ -3,7 +3,6 @@ package extensions
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,13 +123,7 @@ func (s *Set) Close(ctx context.Context) error {
 func (s *Set) CheckExperiment(ctx context.Context, r *config.Resolved) ([]runstore.Extension, error) {
 	var records []runstore.Extension
 	var errs config.Errors
-	fail := func(key, format string, args ...any) {
-		pos, ok := r.OriginUnder(key)
-		if !ok {
-			pos = config.Pos{File: r.File}
-		}
-		errs = append(errs, &config.Error{Pos: pos, Key: key, Msg: fmt.Sprintf(format, args...)})
-	}
+	fail := func(key, format string, args ...any) { errs = append(errs, r.Errorf(key, format, args...)) }
 	named := map[string]bool{}
 	for _, u := range Uses(&r.Config) {
 		named[OptionsName(u.Ref)] = true

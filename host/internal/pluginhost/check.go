@@ -2,7 +2,6 @@ package pluginhost
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -55,13 +54,7 @@ func IsPluginKey(key string) bool {
 func (m *Manager) CheckExperiment(ctx context.Context, r *config.Resolved) ([]runstore.Plugin, error) {
 	var records []runstore.Plugin
 	var errs config.Errors
-	fail := func(key, format string, args ...any) {
-		pos, ok := r.OriginUnder(key)
-		if !ok {
-			pos = config.Pos{File: r.File}
-		}
-		errs = append(errs, &config.Error{Pos: pos, Key: key, Msg: fmt.Sprintf(format, args...)})
-	}
+	fail := func(key, format string, args ...any) { errs = append(errs, r.Errorf(key, format, args...)) }
 	uses := Uses(&r.Config)
 	for _, u := range uses {
 		info, err := m.Describe(ctx, u.ID)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"io"
@@ -148,4 +149,25 @@ func pairs(s, mark, open, close string) string {
 		b.WriteString(p)
 	}
 	return b.String()
+}
+
+// files renders d: report.md, report.html, and each image under its file name.
+func (d document) files() (map[string][]byte, error) {
+	files := map[string][]byte{}
+	for _, s := range d.sections {
+		for _, b := range s.blocks {
+			if b.image != nil {
+				files[b.image.file] = b.image.png
+			}
+		}
+	}
+	var md, page bytes.Buffer
+	if err := d.Markdown(&md); err != nil {
+		return nil, err
+	}
+	if err := d.HTML(&page); err != nil {
+		return nil, err
+	}
+	files["report.md"], files["report.html"] = md.Bytes(), page.Bytes()
+	return files, nil
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"slices"
@@ -76,23 +75,7 @@ func SweepFiles(name string, axes []string, trials []SweepTrial) (map[string][]b
 		sec.img(image{alt: axis + ": speedup", file: "plots/" + fileSafe(axis) + "-speedup.png", png: speedups})
 		doc.sections = append(doc.sections, sec)
 	}
-	files := map[string][]byte{}
-	for _, s := range doc.sections {
-		for _, b := range s.blocks {
-			if b.image != nil {
-				files[b.image.file] = b.image.png
-			}
-		}
-	}
-	var md, page bytes.Buffer
-	if err := doc.Markdown(&md); err != nil {
-		return nil, err
-	}
-	if err := doc.HTML(&page); err != nil {
-		return nil, err
-	}
-	files["report.md"], files["report.html"] = md.Bytes(), page.Bytes()
-	return files, nil
+	return doc.files()
 }
 
 // summaryOf is a method's summary in r, or an empty one.

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -27,27 +26,15 @@ func Files(r Results, grids []Grid) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := map[string][]byte{}
-	for _, s := range doc.sections {
-		for _, b := range s.blocks {
-			if b.image != nil {
-				files[b.image.file] = b.image.png
-			}
-		}
+	files, err := doc.files()
+	if err != nil {
+		return nil, err
 	}
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return nil, err
 	}
 	files["results.json"] = append(data, '\n')
-	var md, page bytes.Buffer
-	if err := doc.Markdown(&md); err != nil {
-		return nil, err
-	}
-	if err := doc.HTML(&page); err != nil {
-		return nil, err
-	}
-	files["report.md"], files["report.html"] = md.Bytes(), page.Bytes()
 	return files, nil
 }
 
