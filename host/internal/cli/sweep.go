@@ -14,6 +14,7 @@ import (
 
 	"dnw/host/internal/config"
 	"dnw/host/internal/extensions"
+	"dnw/host/internal/pipeline"
 	"dnw/host/internal/runstore"
 	"dnw/host/internal/sweep"
 )
@@ -181,7 +182,9 @@ func (a *app) runTrials(ctx context.Context, plan *sweep.Plan, jobs int, cache s
 				cmd.Env = append(os.Environ(), envCacheDir+"="+cache)
 				return cmd
 			}}
-		failed, err = local.Run(ctx, plan, todo)
+		if err = sharePrefix(ctx, local, plan, todo, log); err == nil {
+			failed, err = local.Run(ctx, plan, todo)
+		}
 	}
 	if err != nil && ctx.Err() == nil {
 		return err
@@ -212,7 +215,9 @@ func (a *app) runTrials(ctx context.Context, plan *sweep.Plan, jobs int, cache s
 }
 
 func runTrial(ctx context.Context, a *app, args []string) error {
-	pos, err := a.parse(a.flagSet(), args)
+	flags := a.flagSet()
+	until := flags.String("until", "", "stop after this stage")
+	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
 	}
@@ -231,7 +236,49 @@ func runTrial(ctx context.Context, a *app, args []string) error {
 	if cache == "" {
 		cache = plan.CacheDir()
 	}
-	return runRun(ctx, a, []string{plan.RunDir(plan.Trials[i]), "--cache", cache})
+	runArgs := []string{plan.RunDir(plan.Trials[i]), "--cache", cache}
+	if *until != "" {
+		runArgs = append(runArgs, "--until", *until)
+	}
+	return runRun(ctx, a, runArgs)
+}
+
+// sharePrefix runs, when trials run at once, the stages every trial shares (the
+// same config values, seed and plugins up to them: stage.Pipeline.SharedPrefix)
+// once, in the first trial, before the others start: they then restore those
+// stages from the cache instead of each computing them side by side.
+func sharePrefix(ctx context.Context, local sweep.Local, plan *sweep.Plan, todo []sweep.PlanTrial, log *slog.Logger) error {
+	if local.Jobs < 2 || len(todo) < 2 {
+		return nil
+	}
+	var configs []*config.Config
+	for _, t := range todo {
+		r, err := config.Load(filepath.Join(plan.RunDir(t), runstore.ConfigFile), nil)
+		if err != nil {
+			return err
+		}
+		configs = append(configs, &r.Config)
+	}
+	p, err := pipeline.For(configs[0].Experiment.Pipeline)
+	if err != nil {
+		return err
+	}
+	last := p.SharedPrefix(configs)
+	if last == "" || last == p.Stages[len(p.Stages)-1].Name {
+		return nil
+	}
+	log.Info("computing the stages every trial shares first", "trial", todo[0].Index, "until", last)
+	first := local
+	first.Command = func(ctx context.Context, t sweep.PlanTrial) *exec.Cmd {
+		cmd := local.Command(ctx, t)
+		cmd.Args = append(cmd.Args, "--until", last)
+		return cmd
+	}
+	failed, err := first.Run(ctx, plan, todo[:1])
+	if err == nil && len(failed) > 0 && plan.OnFailure == sweep.FailFast {
+		err = fmt.Errorf("sweep %s: trial %d failed in the stages the trials share (its trial.log says why)", plan.Name, todo[0].Index)
+	}
+	return err
 }
 
 // printTrials lists the trials and what each changes.

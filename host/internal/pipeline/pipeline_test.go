@@ -92,3 +92,24 @@ func TestSelftestFitsTheTrueWeights(t *testing.T) {
 		t.Errorf("fit did not converge: %+v", s)
 	}
 }
+
+// Trials that differ only in the weight generator share every stage before it; a
+// difference in the data shares none.
+func TestSharedPrefixOfTheTrials(t *testing.T) {
+	a, b := config.Default(), config.Default()
+	a.Experiment.Name, b.Experiment.Name = "sweep-000", "sweep-001"
+	b.Weightgen.ChunkSize = 128
+	if got := Paper().SharedPrefix([]*config.Config{&a, &b}); got != "collect" {
+		t.Errorf("chunk size differs: shared up to %q, want collect", got)
+	}
+	b = config.Default()
+	b.Data.ImageSize = 32
+	if got := Paper().SharedPrefix([]*config.Config{&a, &b}); got != "" {
+		t.Errorf("image size differs: shared up to %q, want nothing", got)
+	}
+	b = config.Default()
+	b.LoRA.Placement = "lora.attention-only"
+	if got := Paper().SharedPrefix([]*config.Config{&a, &b}); got != "base" {
+		t.Errorf("LoRA placement differs: shared up to %q, want base", got)
+	}
+}

@@ -3,6 +3,7 @@ package stage
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"dnw/host/internal/config"
@@ -78,6 +79,33 @@ func (p Pipeline) DependsOn(key string) bool {
 		}
 	}
 	return false
+}
+
+// SharedPrefix is the last stage up to which every config would compute the same
+// thing: it and every stage before it depend on the same config values, seed and
+// plugins in all of them (so, given the same build, the same fingerprints); "" when
+// the first stage already differs. A sweep computes that prefix once and lets the
+// other trials restore it from the stage cache.
+func (p Pipeline) SharedPrefix(configs []*config.Config) string {
+	last := ""
+	for _, s := range p.Stages {
+		same := func(c *config.Config) string {
+			var ids []string
+			for _, u := range pluginhost.Uses(c) {
+				if slices.Contains(s.Plugins, u.Key) {
+					ids = append(ids, u.ID)
+				}
+			}
+			return fmt.Sprint(c.Values(append([]string{"experiment.seed"}, s.Keys...)...), ids)
+		}
+		for _, c := range configs[1:] {
+			if same(c) != same(configs[0]) {
+				return last
+			}
+		}
+		last = s.Name
+	}
+	return last
 }
 
 // Until returns p cut after the stage named last: what `dnw run --until` runs. A later
