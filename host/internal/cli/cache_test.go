@@ -41,6 +41,9 @@ func TestSecondRunRestoresEveryStageFromTheCache(t *testing.T) {
 	if len(b) == 0 || string(b) != string(c) {
 		t.Error("the restored index.json differs from the computed one")
 	}
+	if code, out, _ := dnw(t, "status", filepath.Join(dir, "b")); code != ExitOK || strings.Count(out, " cached ") != 4 {
+		t.Errorf("status of the restored run: exit %d\n%s", code, out)
+	}
 	code, out, _ := dnw(t, "cache", "ls", "--cache", cache)
 	if code != ExitOK || !strings.Contains(out, "4 entries") || !strings.Contains(out, "collect") {
 		t.Errorf("cache ls: exit %d\n%s", code, out)

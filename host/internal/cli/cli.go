@@ -58,6 +58,7 @@ Examples:
   dnw run runs/selftest                  resume a run directory (or confirm it is done)
   dnw status runs/selftest               stages, timings and artifacts of a run
   dnw show experiments/ablations/chunk-128.toml --set weightgen.steps=100
+  dnw sweep experiments/ablations/chunk-size.toml --dry-run   the trials of an ablation
   dnw validate experiments/*.toml experiments/ablations/*.toml
 
 Run 'dnw <command> --help' for a command's flags and examples. Experiment files are

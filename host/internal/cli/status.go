@@ -102,6 +102,9 @@ func printStatus(w io.Writer, dir string, m *runstore.Manifest, p stage.Pipeline
 		if st == runstore.Running && holder == 0 {
 			st = runstore.Interrupted
 		}
+		if st == runstore.Done && rec.FromCache != "" {
+			st = "cached" // restored from the stage cache, not computed in this run
+		}
 		started, took, plugins := "-", "-", "-"
 		if rec.Started != nil {
 			started = rec.Started.Local().Format(time.TimeOnly)
