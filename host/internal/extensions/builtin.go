@@ -31,14 +31,10 @@ func IsPath(ref string) bool {
 	return strings.HasSuffix(ref, ".wasm") || strings.ContainsRune(ref, filepath.Separator) || strings.ContainsRune(ref, '/')
 }
 
-// Resolve turns a reference from an experiment into a module file: a path,
-// relative to base (the experiment file's directory) unless absolute, or the
-// name of a built-in.
-func Resolve(ref, base string) (string, error) {
+// Resolve turns a reference from an experiment into a module file: a path
+// (relative to the working directory, like data.dir), or the name of a built-in.
+func Resolve(ref string) (string, error) {
 	if IsPath(ref) {
-		if !filepath.IsAbs(ref) {
-			ref = filepath.Join(base, ref)
-		}
 		if _, err := os.Stat(ref); err != nil {
 			return "", fmt.Errorf("extension %s: %w", ref, err)
 		}

@@ -90,7 +90,7 @@ func (s *Set) Open(ctx context.Context, ref string) (*Extension, error) {
 		}
 		s.rt = rt
 	}
-	path, err := Resolve(ref, ".")
+	path, err := Resolve(ref)
 	if err != nil {
 		return nil, err
 	}

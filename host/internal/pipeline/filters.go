@@ -62,29 +62,27 @@ func applyFilters(ctx context.Context, env *stage.Env, key string, refs []string
 
 // subset is the batch of b's records at indices idx, in that order.
 func subset(b ext.Batch, idx []int) ext.Batch {
-	pick := func(n int, f func(i int)) {
-		for _, i := range idx {
-			if i < n {
-				f(i)
-			}
-		}
-	}
 	switch {
 	case b.Checkpoints != nil:
 		c := *b.Checkpoints
-		c.Records = nil
-		pick(len(b.Checkpoints.Records), func(i int) { c.Records = append(c.Records, b.Checkpoints.Records[i]) })
+		c.Records = pickAt(b.Checkpoints.Records, idx)
 		return ext.Batch{Checkpoints: &c}
 	case b.Pairs != nil:
 		p := *b.Pairs
-		p.Records = nil
-		pick(len(b.Pairs.Records), func(i int) { p.Records = append(p.Records, b.Pairs.Records[i]) })
+		p.Records = pickAt(b.Pairs.Records, idx)
 		return ext.Batch{Pairs: &p}
 	default:
-		cs := []ext.Concept{}
-		pick(len(b.Concepts), func(i int) { cs = append(cs, b.Concepts[i]) })
-		return ext.Batch{Concepts: cs}
+		return ext.Batch{Concepts: pickAt(b.Concepts, idx)}
 	}
+}
+
+// pickAt is xs[i] for each i of idx, in idx's order.
+func pickAt[T any](xs []T, idx []int) []T {
+	out := make([]T, len(idx))
+	for j, i := range idx {
+		out[j] = xs[i]
+	}
+	return out
 }
 
 // droppedRecord is one record a filter dropped, in a stage's dropped.json.

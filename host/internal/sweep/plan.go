@@ -100,10 +100,31 @@ func (p *Plan) CacheDir() string { return filepath.Join(p.Dir, "cache") }
 
 // Status is a trial's state, from its run's manifest: "pending" (never started),
 // or the manifest's status (running, done, failed, interrupted).
-func (p *Plan) Status(t PlanTrial) string {
+func (p *Plan) Status(t PlanTrial) string { return statusOf(p.manifest(t)) }
+
+// manifest is a trial run's manifest, or nil before the trial has started.
+func (p *Plan) manifest(t PlanTrial) *runstore.Manifest {
 	m, err := runstore.ReadManifest(p.RunDir(t))
-	if err != nil || m == nil {
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
+func statusOf(m *runstore.Manifest) string {
+	if m == nil {
 		return "pending"
 	}
 	return m.Status
+}
+
+// axesOf maps each axis to trial t's value on it.
+func (p *Plan) axesOf(t PlanTrial) map[string]string {
+	axes := map[string]string{}
+	for i, a := range p.Axes {
+		if i < len(t.Values) {
+			axes[a] = t.Values[i]
+		}
+	}
+	return axes
 }

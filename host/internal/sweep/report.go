@@ -38,13 +38,7 @@ func (p *Plan) WriteReport() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		st := report.SweepTrial{Index: t.Index, Name: t.Name, Values: map[string]string{}, Status: p.Status(t), Results: res}
-		for i, a := range p.Axes {
-			if i < len(t.Values) {
-				st.Values[a] = t.Values[i]
-			}
-		}
-		trials = append(trials, st)
+		trials = append(trials, report.SweepTrial{Index: t.Index, Name: t.Name, Values: p.axesOf(t), Status: p.Status(t), Results: res})
 	}
 	files, err := report.SweepFiles(p.Name, p.Axes, trials)
 	if err != nil {

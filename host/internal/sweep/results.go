@@ -7,12 +7,12 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 
 	"dnw/host/internal/atomicfile"
 	"dnw/host/internal/quality"
-	"dnw/host/internal/runstore"
 )
 
 // Row is one trial's line of results.csv and results.json.
@@ -27,6 +27,8 @@ type Row struct {
 	// Speedups of generated to the scratch target, medians over concepts.
 	VsScratch  quality.Num `json:"vs_scratch"`
 	VsLoRAZero quality.Num `json:"vs_lora_zero"`
+
+	methods []string // finetune.methods of the trial, in order
 }
 
 // Results reads every trial's run: its status and, where its report stage ran,
@@ -34,14 +36,10 @@ type Row struct {
 func (p *Plan) Results() ([]Row, error) {
 	var rows []Row
 	for _, t := range p.Trials {
-		r := Row{Trial: t.Index, Name: t.Name, Axes: map[string]string{}, Status: p.Status(t),
+		m := p.manifest(t)
+		r := Row{Trial: t.Index, Name: t.Name, Axes: p.axesOf(t), Status: statusOf(m),
 			VsScratch: quality.Num(math.NaN()), VsLoRAZero: quality.Num(math.NaN())}
-		for i, axis := range p.Axes {
-			if i < len(t.Values) {
-				r.Axes[axis] = t.Values[i]
-			}
-		}
-		if m, err := runstore.ReadManifest(p.RunDir(t)); err == nil && m != nil {
+		if m != nil {
 			for _, s := range m.Stages {
 				r.Seconds += s.Seconds
 			}
@@ -51,7 +49,7 @@ func (p *Plan) Results() ([]Row, error) {
 			return nil, err
 		}
 		if res != nil {
-			r.Metric, r.Final = res.Metric.Name, map[string]quality.Num{}
+			r.Metric, r.Final, r.methods = res.Metric.Name, map[string]quality.Num{}, res.Methods
 			for _, m := range res.Summary {
 				r.Final[m.Method] = m.Final.Median
 				if m.Method == quality.Generated {
@@ -123,14 +121,14 @@ func (p *Plan) PrintResults(w io.Writer, rows []Row) error {
 	return nil
 }
 
-// methodsOf lists the methods of the rows, in first-seen order of a fixed list.
+// methodsOf lists the methods of the rows' trials, in the order their
+// finetune.methods first name them.
 func methodsOf(rows []Row) []string {
 	var out []string
-	for _, m := range []string{"scratch", "lora-zero", "lora-mean", "lora-nearest", quality.Generated} {
-		for _, r := range rows {
-			if _, ok := r.Final[m]; ok {
+	for _, r := range rows {
+		for _, m := range r.methods {
+			if !slices.Contains(out, m) {
 				out = append(out, m)
-				break
 			}
 		}
 	}

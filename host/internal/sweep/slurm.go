@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"dnw/host/internal/runstore"
 )
 
 // SlurmResources are what each array task asks of Slurm ([sweep.slurm]).
@@ -82,7 +84,7 @@ func (s Slurm) Run(ctx context.Context, p *Plan, todo []PlanTrial) ([]int, error
 	}
 	var failed []int
 	for _, t := range todo {
-		if p.Status(t) != "done" {
+		if p.Status(t) != runstore.Done {
 			failed = append(failed, t.Index)
 		}
 	}

@@ -88,7 +88,7 @@ func Guest(t testing.TB, pkg string) string {
 func build(root string, pkgs []string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintln(h, runtime.Version())
-	for _, dir := range append([]string{filepath.Join(root, "sdk", "ext"), filepath.Join(root, "plugins", "ext", "internal")}, pkgs...) {
+	for _, dir := range append([]string{filepath.Join(root, "sdk", "ext")}, pkgs...) {
 		if err := hashTree(h, dir); err != nil {
 			return "", err
 		}
