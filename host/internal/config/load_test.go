@@ -33,6 +33,8 @@ func TestLoadErrorsNameFileLineKeyAndHint(t *testing.T) {
 			"f.toml:5: weightgen.chunck_size: unknown key; did you mean chunk_size?"},
 		{"key in the wrong section", "[experiment]\nname = \"x\"\n[lora]\nchunk_size = 128\n",
 			"f.toml:4: lora.chunk_size: unknown key; did you mean weightgen.chunk_size?"},
+		{"key of an earlier version", "[experiment]\nname = \"x\"\n[collect]\nepsilon = 0.02\n",
+			"f.toml:4: collect.epsilon: unknown key; it is now the converged filter's option: [extensions.options.converged] epsilon = …"},
 		{"top-level key of a section", "seed = 3\n[experiment]\nname = \"x\"\n",
 			"f.toml:1: seed: unknown section or key; did you mean experiment.seed?"},
 		{"misspelt section", "[experiment]\nname = \"x\"\n[weightgn]\nsteps = 3\n",

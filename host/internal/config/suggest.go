@@ -6,9 +6,13 @@ import (
 	"dnw/sdk"
 )
 
-// hintFor explains an unknown key: the nearest sibling, or the same name in another
+// hintFor explains an unknown key: where a key of an earlier version went (moved),
+// the nearest sibling, or the same name in another
 // section ("seed" at the top level → "experiment.seed").
 func hintFor(section, name string) string {
+	if where, ok := moved[section+"."+name]; ok {
+		return where
+	}
 	if section == "" {
 		var names []string
 		for _, s := range sections {
@@ -48,4 +52,10 @@ func sectionNamed(name string) (Section, bool) {
 		}
 	}
 	return Section{}, false
+}
+
+// moved maps keys that earlier versions of dnw read to where their setting lives now,
+// so that an experiment or a run directory written for them says what to change.
+var moved = map[string]string{
+	"collect.epsilon": "it is now the converged filter's option: [extensions.options.converged] epsilon = …",
 }

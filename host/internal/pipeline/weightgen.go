@@ -109,7 +109,8 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 	}
 
 	spec := weightgen.Spec{ChunkSize: layout.ChunkSize, Widths: [3]int(w.Widths), Depths: [3]int(w.Depths),
-		Heads: w.Heads, TextDim: dim, SinDim: max(2, w.Widths[0]/2*2), BlockIndex: w.BlockIndex, Output: w.Output, Chunks: len(layout.Chunks)}
+		Heads: w.Heads, TextDim: dim, SinDim: max(2, w.Widths[0]/2*2), BlockIndex: w.BlockIndex, Output: w.Output, Chunks: len(layout.Chunks),
+		TextRoute: w.TextRoute, RouteRank: w.TextRank}
 	tr, err := weightgen.NewTrainer(spec, tables, weightgen.TrainConfig{Batch: w.Batch, LR: w.LR, Steps: w.Steps,
 		WeightDecay: w.WeightDecay, EMA: w.EMA, TextDropout: w.TextDropout, Loss: w.Loss}, uint64(c.Experiment.Seed))
 	if err != nil {
@@ -140,7 +141,7 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 	}
 	env.Log.Info("training the weight generator", "checkpoints", len(kept), "examples", len(data),
 		"chunks", spec.Chunks, "chunk_size", spec.ChunkSize, "groups", len(layout.Groups), "text_dim", dim,
-		"block_index", spec.BlockIndex, "params", tr.Graph.NumParams(), "steps", w.Steps, "batch", w.Batch)
+		"block_index", spec.BlockIndex, "text_route", spec.TextRoute, "params", tr.Graph.NumParams(), "steps", w.Steps, "batch", w.Batch)
 	bar := env.Progress(int64(w.Steps), "steps", int64(st.Step))
 	for st.Step < w.Steps {
 		if err := ctx.Err(); err != nil {
@@ -292,6 +293,7 @@ func embedPrompts(ctx context.Context, enc sdk.TextEncoder, opts sdk.Options, ke
 type HeldoutCheck struct {
 	Sampler     string           `json:"sampler"`
 	BlockIndex  string           `json:"block_index"`
+	TextRoute   string           `json:"text_route"`
 	Predictions []HeldoutPredict `json:"predictions"`
 	// Means over the predictions.
 	PredToOwn      float64 `json:"pred_to_own"`
@@ -345,7 +347,7 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 		return check, err
 	}
 	defer p.Close()
-	check = HeldoutCheck{Sampler: "one-step", BlockIndex: saved.Spec.BlockIndex}
+	check = HeldoutCheck{Sampler: "one-step", BlockIndex: saved.Spec.BlockIndex, TextRoute: saved.Spec.TextRoute}
 	for i, k := range cat.Heldout() {
 		target, ok := own.Tensors[k.ID]
 		if !ok {

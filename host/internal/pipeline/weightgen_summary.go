@@ -18,6 +18,11 @@ func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, params int, layou
 	fmt.Fprintf(&b, "# Weight generator\n\n| setting | value |\n|---|---|\n")
 	row := func(k, v string, args ...any) { fmt.Fprintf(&b, "| %s | %s |\n", k, fmt.Sprintf(v, args...)) }
 	row("block-index encoding", "`%s`", s.BlockIndex)
+	route := "`" + weightgen.RouteNone + "`"
+	if s.TextRoute == weightgen.RouteLinear {
+		route = fmt.Sprintf("`%s`, rank %d", s.TextRoute, s.RouteRank)
+	}
+	row("text route", "%s", route)
 	row("network output, loss", "`%s`, `%s`", s.Output, loss)
 	row("denoiser", "widths %d/%d/%d, depths %d/%d/%d, %d heads, %d parameters",
 		s.Widths[0], s.Widths[1], s.Widths[2], s.Depths[0], s.Depths[1], s.Depths[2], s.Heads, params)

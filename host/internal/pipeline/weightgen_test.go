@@ -83,21 +83,32 @@ func TestWeightgenTrainsAndResumes(t *testing.T) {
 	}
 }
 
-// The ablation without block-index encoding runs through the stage, and the run's
-// summary and held-out check say so.
-func TestWeightgenWithoutBlockIndex(t *testing.T) {
-	dir := t.TempDir()
-	err := runPipelineWith(t, dir, weightgenPipeline(), 1, nil, func(c *config.Config) { c.Weightgen.BlockIndex = "none" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved, err := weightgen.Load(filepath.Join(dir, "stages/weightgen/denoiser.safetensors"))
-	if err != nil || saved.Spec.BlockIndex != "none" {
-		t.Fatalf("saved spec %+v, %v", saved.Spec, err)
-	}
-	summary, _ := os.ReadFile(filepath.Join(dir, "stages/weightgen/summary.md"))
-	check, _ := os.ReadFile(filepath.Join(dir, "stages/weightgen/heldout.json"))
-	if !strings.Contains(string(summary), "| block-index encoding | `none` |") || !strings.Contains(string(check), `"block_index": "none"`) {
-		t.Errorf("summary.md or heldout.json do not say block_index none:\n%s\n%s", summary, check)
+// The denoiser's conditioning ablations (no block-index encoding; the linear text
+// route) run through the stage, and the run's summary and held-out check say which
+// was used.
+func TestWeightgenAblations(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		set     func(*config.Weightgen)
+		summary string // a row of summary.md
+		check   string // a field of heldout.json
+	}{
+		{"block_index none", func(w *config.Weightgen) { w.BlockIndex = "none" }, "| block-index encoding | `none` |", `"block_index": "none"`},
+		{"text_route linear", func(w *config.Weightgen) { w.TextRoute, w.TextRank = "linear", 4 }, "| text route | `linear`, rank 4 |", `"text_route": "linear"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := runPipelineWith(t, dir, weightgenPipeline(), 1, nil, func(c *config.Config) { tc.set(&c.Weightgen) }); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := weightgen.Load(filepath.Join(dir, "stages/weightgen/denoiser.safetensors")); err != nil {
+				t.Fatal(err)
+			}
+			summary, _ := os.ReadFile(filepath.Join(dir, "stages/weightgen/summary.md"))
+			check, _ := os.ReadFile(filepath.Join(dir, "stages/weightgen/heldout.json"))
+			if !strings.Contains(string(summary), tc.summary) || !strings.Contains(string(check), tc.check) {
+				t.Errorf("summary.md has no %q or heldout.json no %q:\n%s\n%s", tc.summary, tc.check, summary, check)
+			}
+		})
 	}
 }

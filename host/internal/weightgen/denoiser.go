@@ -26,6 +26,13 @@ const (
 	OutputV = "v"
 )
 
+// Routes of the prompt straight into the output (weightgen.text_route).
+const (
+	RouteNone = "none" // the prompt enters only through the embedding and cross-attention (the paper's)
+	// RouteLinear adds to the network's output a term linear in τ(T) (Spec.linearRoute).
+	RouteLinear = "linear"
+)
+
 // positionChannels is P, the size of the sinusoidal encoding of a position within a
 // chunk: 8 frequencies, periods from 2π to about 2π·3000 weights.
 const positionChannels = 16
@@ -39,6 +46,8 @@ const (
 	InputTime     = "t"    // (1, d): SinEnc(t, d)
 	InputIndex    = "n"    // (1, d): SinEnc(n, d); (1, N): one-hot of n for IndexLearned
 	InputText     = "text" // (1, D): the prompt embedding τ(T), zeros for the null prompt
+	// (1, N): one-hot of n, the linear text route's chunk gate (RouteLinear only)
+	InputIndexOneHot = "n.onehot"
 )
 
 // Spec sizes the denoiser ε̂θ(w_n^t, t, n, τ(T)).
@@ -52,6 +61,8 @@ type Spec struct {
 	BlockIndex string // IndexSinusoidal, IndexLearned or IndexNone
 	Output     string // OutputEpsilon or OutputV
 	Chunks     int    // N, the chunks of a LoRA vector (positions n = 0…N−1; the one-hot size for IndexLearned)
+	TextRoute  string // RouteNone (also "", as in files from before the option) or RouteLinear
+	RouteRank  int    // r, the channels of the linear text route (RouteLinear only)
 }
 
 // embDim is the size of the conditioning embedding emb_t + emb_n: four times the first
@@ -78,14 +89,17 @@ func (s Spec) embDim() int { return 4 * s.Widths[0] }
 //     emb_n (per Spec.BlockIndex) plus the prompt's emb_τ = MLP(τ(T)) is projected
 //     into every ResBlock as the scale and shift of its second GroupNorm (upsample1d
 //     of a (C, 1, 1) value broadcasts them along the row);
-//   - the last conv1d starts at zero, so the untrained model predicts ε̂ = 0.
+//   - the last conv1d starts at zero, so the untrained model predicts ε̂ = 0;
+//   - with Spec.TextRoute = RouteLinear, a term linear in the prompt is added to the
+//     output (Spec.linearRoute).
 func Build(s Spec) (ir.Graph, error) {
 	if err := s.check(); err != nil {
 		return ir.Graph{}, err
 	}
 	b := ir.NewBuilder("denoiser")
 	text := b.Input(InputText, 1, s.TextDim)
-	emb := s.embedding(b, text)
+	timestep := b.Input(InputTime, 1, s.SinDim)
+	emb := s.embedding(b, timestep, text)
 	u := unet{b: b, emb: emb, spec: s}
 
 	chunk := b.Input(InputChunk, 1, 1, s.ChunkSize)
@@ -120,8 +134,34 @@ func Build(s Spec) (ir.Graph, error) {
 	}
 	h = b.GroupNorm("out.norm", h, groups(s.Widths[0]))
 	h = b.SiLU("out.act", h)
-	zero := ir.Init{Kind: ir.InitZeros}
-	return b.Graph(b.Conv1d("out", h, 1, 3, 1, 1, ir.WeightInit(zero)))
+	out := b.Conv1d("out", h, 1, 3, 1, 1, ir.WeightInit(ir.Init{Kind: ir.InitZeros}))
+	if s.TextRoute == RouteLinear {
+		out = b.Add("out.with_route", out, s.linearRoute(b, timestep, text, position))
+	}
+	return b.Graph(out)
+}
+
+// linearRoute is the output term R = Σ_j A_j · (g_n ⊙ s_t ⊙ P·τ)_j, linear in the
+// prompt embedding τ: P·τ is a rank-r projection of the prompt, g_n a learned gate
+// per chunk, s_t one per timestep (through SinEnc(t)), and A_j, j = 1…r, learned
+// patterns along the chunk. It is the model a ridge regression from the prompt fits
+// (docs/benchmarks.md, "Does the generator learn from the prompt?": from the same
+// text.hashgram features, ridge beats the training mean on held-out prompts where the
+// UNet alone does not), factored so that each chunk mixes its own share of the r
+// patterns. The UNet's text path scales and shifts its activations by an MLP of τ,
+// which can fit the training prompts without the additive structure that lets a
+// linear model combine them for a new one. P starts at zero, so the route starts
+// silent; it is regularized with the rest by weightgen.weight_decay.
+func (s Spec) linearRoute(b *ir.Builder, timestep, text, position ir.Value) ir.Value {
+	r := s.RouteRank
+	chunk := b.Linear("route.chunk", b.Input(InputIndexOneHot, 1, s.Chunks), r, ir.NoBias(),
+		ir.WeightInit(ir.Init{Kind: ir.InitNormal, Std: 1})) // a one-hot picks row n of an N×r table
+	gate := b.Mul("route.gate", chunk, b.Linear("route.t", timestep, r))
+	prompt := b.Linear("route.text", text, r, ir.NoBias(), ir.WeightInit(ir.Init{Kind: ir.InitZeros}))
+	coef := b.FromTokens("route.coef", b.Mul("route.mul", gate, prompt), 1, 1) // (r, 1, 1)
+	along := b.Upsample1d("route.row", coef, s.ChunkSize)                      // (r, 1, b)
+	patterns := b.AddParam("route.patterns", b.Conv1d("route.basis", position, r, 1, 1, 0))
+	return b.Conv1d("route.out", b.Mul("route.mix", patterns, along), 1, 1, 1, 0, ir.NoBias())
 }
 
 func (s Spec) check() error {
@@ -142,22 +182,26 @@ func (s Spec) check() error {
 		return fmt.Errorf("weightgen: block index %q: want %s, %s or %s", s.BlockIndex, IndexSinusoidal, IndexLearned, IndexNone)
 	case s.Output != OutputEpsilon && s.Output != OutputV:
 		return fmt.Errorf("weightgen: output %q: want %s or %s", s.Output, OutputEpsilon, OutputV)
+	case s.TextRoute != "" && s.TextRoute != RouteNone && s.TextRoute != RouteLinear:
+		return fmt.Errorf("weightgen: text route %q: want %s or %s", s.TextRoute, RouteNone, RouteLinear)
+	case s.TextRoute == RouteLinear && s.RouteRank < 1:
+		return fmt.Errorf("weightgen: text route rank %d: need at least 1", s.RouteRank)
 	}
 	return nil
 }
 
-// embedding adds the inputs t (and n) and returns emb = emb_t (+ emb_n) + emb_τ, (1, E).
+// embedding adds the input n (per BlockIndex) and returns emb = emb_t (+ emb_n) + emb_τ, (1, E).
 // emb_τ = MLP(τ(T)) puts the prompt into every ResBlock at every level, as unCLIP adds
 // its projected CLIP embedding to the timestep embedding besides cross-attending to it
 // (Ramesh et al. 2022, §2.1): cross-attention to one context token alone reaches only
 // the middle of the UNet, and as one added vector there.
-func (s Spec) embedding(b *ir.Builder, text ir.Value) ir.Value {
+func (s Spec) embedding(b *ir.Builder, timestep, text ir.Value) ir.Value {
 	e := s.embDim()
 	mlp := func(name string, x ir.Value) ir.Value {
 		x = b.Linear(name+".0", x, e)
 		return b.Linear(name+".1", b.SiLU(name+".act", x), e)
 	}
-	emb := mlp("emb.t", b.Input(InputTime, 1, s.SinDim))
+	emb := mlp("emb.t", timestep)
 	switch s.BlockIndex {
 	case IndexSinusoidal:
 		emb = b.Add("emb", emb, mlp("emb.n", b.Input(InputIndex, 1, s.SinDim)))

@@ -37,6 +37,28 @@ func TestBuildEveryBlockIndex(t *testing.T) {
 	}
 }
 
+// TestLinearRouteStartsSilent: the linear text route adds the one-hot chunk input
+// and a term to the output, and its prompt projection starts at zero, so that the
+// route adds nothing until it has learned something.
+func TestLinearRouteStartsSilent(t *testing.T) {
+	s := tinySpec(IndexNone)
+	s.TextRoute, s.RouteRank = RouteLinear, 3
+	g, err := Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(g.Inputs, func(v ir.Value) bool { return v.Name == InputIndexOneHot })
+	if i < 0 || !slices.Equal(g.Inputs[i].Shape, []int{1, s.Chunks}) {
+		t.Errorf("inputs %v: want %s of (1, %d)", g.Inputs, InputIndexOneHot, s.Chunks)
+	}
+	if out, _ := g.Node(g.Outputs[0]); out.Op != ir.OpAdd || !slices.Equal(out.Shape, []int{1, 1, 16}) {
+		t.Errorf("output %s %v, want the UNet's conv1d plus the route, (1, 1, 16)", out.Op, out.Shape)
+	}
+	if p, ok := g.Param("route.text.weight"); !ok || p.Init.Kind != ir.InitZeros {
+		t.Errorf("route.text.weight %+v %v: want a parameter that starts at zero", p, ok)
+	}
+}
+
 func TestBuildRejectsBadSpecs(t *testing.T) {
 	for _, tc := range []struct {
 		edit func(*Spec)
@@ -47,6 +69,8 @@ func TestBuildRejectsBadSpecs(t *testing.T) {
 		{func(s *Spec) { s.BlockIndex = "rope" }, `block index "rope"`},
 		{func(s *Spec) { s.BlockIndex, s.Chunks = IndexLearned, 0 }, "0 chunks"},
 		{func(s *Spec) { s.Depths[1] = 0 }, "at least one ResBlock"},
+		{func(s *Spec) { s.TextRoute = "mlp" }, `text route "mlp"`},
+		{func(s *Spec) { s.TextRoute, s.RouteRank = RouteLinear, 0 }, "rank 0"},
 	} {
 		s := tinySpec(IndexSinusoidal)
 		tc.edit(&s)

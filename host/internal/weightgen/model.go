@@ -104,6 +104,9 @@ func newInputs(s Spec, n int) map[string][]float32 {
 	case IndexLearned:
 		in[InputIndex] = make([]float32, n*s.Chunks)
 	}
+	if s.TextRoute == RouteLinear {
+		in[InputIndexOneHot] = make([]float32, n*s.Chunks)
+	}
 	return in
 }
 
@@ -114,6 +117,9 @@ func setIndex(s Spec, in map[string][]float32, i, n int) {
 		SinEnc(in[InputIndex][i*s.SinDim:(i+1)*s.SinDim], float64(n))
 	case IndexLearned:
 		oneHot(in[InputIndex][i*s.Chunks:(i+1)*s.Chunks], n)
+	}
+	if s.TextRoute == RouteLinear {
+		oneHot(in[InputIndexOneHot][i*s.Chunks:(i+1)*s.Chunks], n)
 	}
 }
 

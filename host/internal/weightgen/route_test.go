@@ -1,0 +1,79 @@
+//go:build !race
+
+package weightgen
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestLinearRouteGeneralizesToNewPrompts: when every concept's chunks are a linear
+// function of its prompt embedding, w = W·τ, a denoiser with the linear text route,
+// trained on 24 prompts, predicts the LoRA of 8 prompts it never saw in one step
+// from pure noise with under half the error of the training mean (zero here). The
+// same denoiser without the route is logged beside it for comparison.
+func TestLinearRouteGeneralizesToNewPrompts(t *testing.T) {
+	const train, heldout, dim = 24, 8, 6
+	rng := rand.New(rand.NewPCG(7, 8))
+	spec := tinyDenoiser(IndexSinusoidal, OutputV)
+	size := spec.Chunks * spec.ChunkSize
+	w := make([]float64, size*dim) // N(0, 1/D): each weight of W·τ is about N(0, 1)
+	for i := range w {
+		w[i] = rng.NormFloat64() / math.Sqrt(dim)
+	}
+	concept := func() Example {
+		e := Example{Chunks: make([]float32, size), Text: make([]float32, dim)}
+		for j := range e.Text {
+			e.Text[j] = float32(rng.NormFloat64())
+		}
+		for i := range e.Chunks {
+			for j, x := range e.Text {
+				e.Chunks[i] += float32(w[i*dim+j]) * x
+			}
+		}
+		return e
+	}
+	var data, unseen []Example
+	for range train {
+		data = append(data, concept())
+	}
+	for range heldout {
+		unseen = append(unseen, concept())
+	}
+	errorOn := func(route string) float64 {
+		s := spec
+		s.TextDim, s.TextRoute, s.RouteRank = dim, route, 8
+		tables, steps := linearTables(1000), 600
+		tr, err := NewTrainer(s, tables, TrainConfig{Batch: 32, LR: 5e-3, Steps: steps, EMA: 0.98, Loss: LossV}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tr.Close()
+		draws := rand.New(rand.NewPCG(3, 4))
+		for range steps {
+			if _, err := tr.Step(draws, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := NewPredictor(s, tables, tr.Reg.EMA.Tensors(tr.Reg.Model))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		rel := 0.0
+		for k, e := range unseen {
+			pred, err := p.OneStep(e.Text, 1000, rand.New(rand.NewPCG(uint64(k), 9)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel += l2(pred, e.Chunks) / l2(e.Chunks, nil) / heldout
+		}
+		return rel
+	}
+	withRoute, without := errorOn(RouteLinear), errorOn(RouteNone)
+	t.Logf("held-out relative L2 error (the mean's is 1): linear route %.3f, none %.3f", withRoute, without)
+	if withRoute >= 0.5 {
+		t.Errorf("with the linear route, held-out relative error %.3f: want < 0.5", withRoute)
+	}
+}
