@@ -86,7 +86,7 @@ type Weightgen struct {
 	BlockIndex  string         `toml:"block_index" enum:"sinusoidal,learned,none" doc:"how the chunk index n is encoded (paper: sinusoidal)"`
 	Output      string         `toml:"output" enum:"epsilon,v" doc:"what the denoiser's last layer predicts: epsilon: ε̂ = F; v: ε̂ = σ_t·w_t + α_t·F (F predicts v, Salimans & Ho 2022)"`
 	Loss        string         `toml:"loss" enum:"epsilon,v" doc:"epsilon: the ε-prediction loss ‖ε − ε̂‖² (the paper's; as v loss it weighs timestep t by α_t², next to nothing at high noise); v: ‖v − F‖², every timestep alike, so that one-step prediction from noise at a high t_star learns the prompt's LoRA (needs output = v)"`
-	TextRoute   string         `toml:"text_route" enum:"none,linear" doc:"none: the prompt enters the denoiser through its embedding and cross-attention (the paper's); linear: also through an output term linear in the prompt embedding, the model a ridge regression from the prompt fits"`
+	TextRoute   string         `toml:"text_route" enum:"none,linear,linear-only" doc:"none: the prompt enters the denoiser through its embedding and cross-attention (the paper's); linear: also through an output term linear in the prompt embedding, the model a ridge regression from the prompt fits; linear-only: through that term alone"`
 	TextRank    int            `toml:"text_rank" min:"1" doc:"r: channels of the linear text route (its prompt projection and its patterns along the chunk)"`
 	Widths      []int          `toml:"widths" min:"1" doc:"channels of the 1-D UNet at its three levels"`
 	Depths      []int          `toml:"depths" min:"1" doc:"ResBlocks of the 1-D UNet at each of its three levels, on the way down and again up"`

@@ -84,7 +84,7 @@ func TestWeightgenTrainsAndResumes(t *testing.T) {
 }
 
 // The denoiser's conditioning ablations (no block-index encoding; the linear text
-// route) run through the stage, and the run's summary and held-out check say which
+// route, beside the UNet's text path or alone) run through the stage, and the run's summary and held-out check say which
 // was used.
 func TestWeightgenAblations(t *testing.T) {
 	for _, tc := range []struct {
@@ -95,6 +95,7 @@ func TestWeightgenAblations(t *testing.T) {
 	}{
 		{"block_index none", func(w *config.Weightgen) { w.BlockIndex = "none" }, "| block-index encoding | `none` |", `"block_index": "none"`},
 		{"text_route linear", func(w *config.Weightgen) { w.TextRoute, w.TextRank = "linear", 4 }, "| text route | `linear`, rank 4 |", `"text_route": "linear"`},
+		{"text_route linear-only", func(w *config.Weightgen) { w.TextRoute = "linear-only" }, "| text route | `linear-only`, rank 64 |", `"text_route": "linear-only"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

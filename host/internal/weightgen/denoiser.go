@@ -31,6 +31,10 @@ const (
 	RouteNone = "none" // the prompt enters only through the embedding and cross-attention (the paper's)
 	// RouteLinear adds to the network's output a term linear in τ(T) (Spec.linearRoute).
 	RouteLinear = "linear"
+	// RouteLinearOnly: the prompt enters through the linear route alone; the UNet is
+	// told the timestep and the chunk index but not the prompt. The ablation that
+	// asks what the UNet's own, nonlinear text conditioning adds.
+	RouteLinearOnly = "linear-only"
 )
 
 // positionChannels is P, the size of the sinusoidal encoding of a position within a
@@ -46,7 +50,7 @@ const (
 	InputTime     = "t"    // (1, d): SinEnc(t, d)
 	InputIndex    = "n"    // (1, d): SinEnc(n, d); (1, N): one-hot of n for IndexLearned
 	InputText     = "text" // (1, D): the prompt embedding τ(T), zeros for the null prompt
-	// (1, N): one-hot of n, the linear text route's chunk gate (RouteLinear only)
+	// (1, N): one-hot of n, the linear text route's chunk gate (RouteLinear and RouteLinearOnly)
 	InputIndexOneHot = "n.onehot"
 )
 
@@ -61,9 +65,15 @@ type Spec struct {
 	BlockIndex string // IndexSinusoidal, IndexLearned or IndexNone
 	Output     string // OutputEpsilon or OutputV
 	Chunks     int    // N, the chunks of a LoRA vector (positions n = 0…N−1; the one-hot size for IndexLearned)
-	TextRoute  string // RouteNone (also "", as in files from before the option) or RouteLinear
-	RouteRank  int    // r, the channels of the linear text route (RouteLinear only)
+	TextRoute  string // RouteNone (also "", as in files from before the option), RouteLinear or RouteLinearOnly
+	RouteRank  int    // r, the channels of the linear text route
 }
+
+// linearRoute says whether the denoiser has the linear text route.
+func (s Spec) linearRoute() bool { return s.TextRoute == RouteLinear || s.TextRoute == RouteLinearOnly }
+
+// unetSeesText says whether the prompt conditions the UNet itself.
+func (s Spec) unetSeesText() bool { return s.TextRoute != RouteLinearOnly }
 
 // embDim is the size of the conditioning embedding emb_t + emb_n: four times the first
 // width, as in DDPM's UNet (Ho et al. 2020).
@@ -91,7 +101,8 @@ func (s Spec) embDim() int { return 4 * s.Widths[0] }
 //     of a (C, 1, 1) value broadcasts them along the row);
 //   - the last conv1d starts at zero, so the untrained model predicts ε̂ = 0;
 //   - with Spec.TextRoute = RouteLinear, a term linear in the prompt is added to the
-//     output (Spec.linearRoute).
+//     output (Spec.addLinearRoute); with RouteLinearOnly that term is the only way
+//     the prompt enters: no emb_τ, no cross-attention.
 func Build(s Spec) (ir.Graph, error) {
 	if err := s.check(); err != nil {
 		return ir.Graph{}, err
@@ -135,13 +146,13 @@ func Build(s Spec) (ir.Graph, error) {
 	h = b.GroupNorm("out.norm", h, groups(s.Widths[0]))
 	h = b.SiLU("out.act", h)
 	out := b.Conv1d("out", h, 1, 3, 1, 1, ir.WeightInit(ir.Init{Kind: ir.InitZeros}))
-	if s.TextRoute == RouteLinear {
-		out = b.Add("out.with_route", out, s.linearRoute(b, timestep, text, position))
+	if s.linearRoute() {
+		out = b.Add("out.with_route", out, s.addLinearRoute(b, timestep, text, position))
 	}
 	return b.Graph(out)
 }
 
-// linearRoute is the output term R = Σ_j A_j · (g_n ⊙ s_t ⊙ P·τ)_j, linear in the
+// addLinearRoute adds the output term R = Σ_j A_j · (g_n ⊙ s_t ⊙ P·τ)_j, linear in the
 // prompt embedding τ: P·τ is a rank-r projection of the prompt, g_n a learned gate
 // per chunk, s_t one per timestep (through SinEnc(t)), and A_j, j = 1…r, learned
 // patterns along the chunk. It is the model a ridge regression from the prompt fits
@@ -152,7 +163,7 @@ func Build(s Spec) (ir.Graph, error) {
 // which can fit the training prompts without the additive structure that lets a
 // linear model combine them for a new one. P starts at zero, so the route starts
 // silent; it is regularized with the rest by weightgen.weight_decay.
-func (s Spec) linearRoute(b *ir.Builder, timestep, text, position ir.Value) ir.Value {
+func (s Spec) addLinearRoute(b *ir.Builder, timestep, text, position ir.Value) ir.Value {
 	r := s.RouteRank
 	chunk := b.Linear("route.chunk", b.Input(InputIndexOneHot, 1, s.Chunks), r, ir.NoBias(),
 		ir.WeightInit(ir.Init{Kind: ir.InitNormal, Std: 1})) // a one-hot picks row n of an N×r table
@@ -182,9 +193,9 @@ func (s Spec) check() error {
 		return fmt.Errorf("weightgen: block index %q: want %s, %s or %s", s.BlockIndex, IndexSinusoidal, IndexLearned, IndexNone)
 	case s.Output != OutputEpsilon && s.Output != OutputV:
 		return fmt.Errorf("weightgen: output %q: want %s or %s", s.Output, OutputEpsilon, OutputV)
-	case s.TextRoute != "" && s.TextRoute != RouteNone && s.TextRoute != RouteLinear:
-		return fmt.Errorf("weightgen: text route %q: want %s or %s", s.TextRoute, RouteNone, RouteLinear)
-	case s.TextRoute == RouteLinear && s.RouteRank < 1:
+	case s.TextRoute != "" && s.TextRoute != RouteNone && !s.linearRoute():
+		return fmt.Errorf("weightgen: text route %q: want %s, %s or %s", s.TextRoute, RouteNone, RouteLinear, RouteLinearOnly)
+	case s.linearRoute() && s.RouteRank < 1:
 		return fmt.Errorf("weightgen: text route rank %d: need at least 1", s.RouteRank)
 	}
 	return nil
@@ -209,6 +220,9 @@ func (s Spec) embedding(b *ir.Builder, timestep, text ir.Value) ir.Value {
 		table := b.Linear("emb.n.table", b.Input(InputIndex, 1, s.Chunks), s.SinDim, ir.NoBias(),
 			ir.WeightInit(ir.Init{Kind: ir.InitNormal, Std: 1})) // a one-hot picks row n of an N×d table
 		emb = b.Add("emb", emb, mlp("emb.n", table))
+	}
+	if !s.unetSeesText() {
+		return emb
 	}
 	return b.Add("emb.with_text", emb, mlp("emb.text", text))
 }
@@ -272,7 +286,9 @@ func (u unet) transformer(name string, x, text ir.Value, width, length int) ir.V
 		return b.Add(p+".add", t, b.Linear(p+".out", a, width, tag(ir.TagAttnOut)))
 	}
 	t = attend("self", t, nil)
-	t = attend("cross", t, &text)
+	if u.spec.unetSeesText() {
+		t = attend("cross", t, &text)
+	}
 	m := b.GELU(name+".mlp.act", b.Linear(name+".mlp.0", b.LayerNorm(name+".mlp.norm", t), 4*width, ir.Tags(ir.TagMLP)))
 	t = b.Add(name+".mlp.add", t, b.Linear(name+".mlp.1", m, width, ir.Tags(ir.TagMLP)))
 	return b.FromTokens(name+".image", t, 1, length)

@@ -37,25 +37,32 @@ func TestBuildEveryBlockIndex(t *testing.T) {
 	}
 }
 
-// TestLinearRouteStartsSilent: the linear text route adds the one-hot chunk input
-// and a term to the output, and its prompt projection starts at zero, so that the
-// route adds nothing until it has learned something.
-func TestLinearRouteStartsSilent(t *testing.T) {
-	s := tinySpec(IndexNone)
-	s.TextRoute, s.RouteRank = RouteLinear, 3
-	g, err := Build(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := slices.IndexFunc(g.Inputs, func(v ir.Value) bool { return v.Name == InputIndexOneHot })
-	if i < 0 || !slices.Equal(g.Inputs[i].Shape, []int{1, s.Chunks}) {
-		t.Errorf("inputs %v: want %s of (1, %d)", g.Inputs, InputIndexOneHot, s.Chunks)
-	}
-	if out, _ := g.Node(g.Outputs[0]); out.Op != ir.OpAdd || !slices.Equal(out.Shape, []int{1, 1, 16}) {
-		t.Errorf("output %s %v, want the UNet's conv1d plus the route, (1, 1, 16)", out.Op, out.Shape)
-	}
-	if p, ok := g.Param("route.text.weight"); !ok || p.Init.Kind != ir.InitZeros {
-		t.Errorf("route.text.weight %+v %v: want a parameter that starts at zero", p, ok)
+// TestLinearRoute: the linear text route adds the one-hot chunk input and a term to
+// the output, and its prompt projection starts at zero, so that the route adds
+// nothing until it has learned something; with linear-only, the UNet itself has no
+// text path (no emb_τ, no cross-attention).
+func TestLinearRoute(t *testing.T) {
+	for _, route := range []string{RouteLinear, RouteLinearOnly} {
+		s := tinySpec(IndexNone)
+		s.TextRoute, s.RouteRank = route, 3
+		g, err := Build(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(g.Inputs, func(v ir.Value) bool { return v.Name == InputIndexOneHot })
+		if i < 0 || !slices.Equal(g.Inputs[i].Shape, []int{1, s.Chunks}) {
+			t.Errorf("%s: inputs %v: want %s of (1, %d)", route, g.Inputs, InputIndexOneHot, s.Chunks)
+		}
+		if out, _ := g.Node(g.Outputs[0]); out.Op != ir.OpAdd || !slices.Equal(out.Shape, []int{1, 1, 16}) {
+			t.Errorf("%s: output %s %v, want the UNet's conv1d plus the route, (1, 1, 16)", route, out.Op, out.Shape)
+		}
+		if p, ok := g.Param("route.text.weight"); !ok || p.Init.Kind != ir.InitZeros {
+			t.Errorf("%s: route.text.weight %+v %v: want a parameter that starts at zero", route, p, ok)
+		}
+		_, embText := g.Node("emb.text.0")
+		if cross := len(g.Tagged(ir.TagCross)) > 0; cross != (route == RouteLinear) || embText != (route == RouteLinear) {
+			t.Errorf("%s: cross-attention %v, emb_τ %v: want both only with %s", route, cross, embText, RouteLinear)
+		}
 	}
 }
 
