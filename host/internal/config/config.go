@@ -172,6 +172,8 @@ func Default() Config {
 			Chunker: "chunk.per-layer", ChunkSize: 256,
 			Schedule: "schedule.linear", Timesteps: 1000,
 			TextEncoder: "text.hashgram", BlockIndex: "sinusoidal", Output: "v", Loss: "epsilon",
+			// 64 text-route channels: four per chunk of the attention-only LoRA did as
+			// well as sixteen in the held-out check (docs/benchmarks.md).
 			TextRoute: "none", TextRank: 64,
 			// The paper-sized 64/128/256 predicts in 1.0–1.7 s on two cores, 8/16/32 in
 			// 66–82 ms, within the 100 ms target (docs/benchmarks.md, "Weight generator").

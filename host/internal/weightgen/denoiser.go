@@ -29,7 +29,7 @@ const (
 // Routes of the prompt straight into the output (weightgen.text_route).
 const (
 	RouteNone = "none" // the prompt enters only through the embedding and cross-attention (the paper's)
-	// RouteLinear adds to the network's output a term linear in τ(T) (Spec.linearRoute).
+	// RouteLinear adds to the network's output a term linear in τ(T) (Spec.addLinearRoute).
 	RouteLinear = "linear"
 	// RouteLinearOnly: the prompt enters through the linear route alone; the UNet is
 	// told the timestep and the chunk index but not the prompt. The ablation that
@@ -155,7 +155,8 @@ func Build(s Spec) (ir.Graph, error) {
 // addLinearRoute adds the output term R = Σ_j A_j · (g_n ⊙ s_t ⊙ P·τ)_j, linear in the
 // prompt embedding τ: P·τ is a rank-r projection of the prompt, g_n a learned gate
 // per chunk, s_t one per timestep (through SinEnc(t)), and A_j, j = 1…r, learned
-// patterns along the chunk. It is the model a ridge regression from the prompt fits
+// patterns along the chunk (a 1×1 conv1d of the position channels plus a free
+// table). It is the model a ridge regression from the prompt fits
 // (docs/benchmarks.md, "Does the generator learn from the prompt?": from the same
 // text.hashgram features, ridge beats the training mean on held-out prompts where the
 // UNet alone does not), factored so that each chunk mixes its own share of the r
@@ -201,7 +202,8 @@ func (s Spec) check() error {
 	return nil
 }
 
-// embedding adds the input n (per BlockIndex) and returns emb = emb_t (+ emb_n) + emb_τ, (1, E).
+// embedding adds the input n (per BlockIndex) and returns emb = emb_t (+ emb_n) + emb_τ,
+// (1, E), without emb_τ for RouteLinearOnly.
 // emb_τ = MLP(τ(T)) puts the prompt into every ResBlock at every level, as unCLIP adds
 // its projected CLIP embedding to the timestep embedding besides cross-attending to it
 // (Ramesh et al. 2022, §2.1): cross-attention to one context token alone reaches only
