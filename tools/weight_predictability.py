@@ -77,12 +77,52 @@ def prompt_features(prompt, char_weight=0.5):
     return {k: v / norm for k, v in f.items()}
 
 
+FNV_OFFSET, FNV_PRIME, MASK = 14695981039346656037, 1099511628211, (1 << 64) - 1
+
+
+def fnv(h, text):
+    for byte in text.encode():
+        h = ((h ^ byte) * FNV_PRIME) & MASK
+    return h
+
+
+def hashgram(prompt, dim):
+    """text.hashgram's embedding of a prompt (plugins/text/hashgram, default options):
+    the features of prompt_features, signed-hashed into dim buckets, L2-normalized."""
+    seeds = {kind: fnv(FNV_OFFSET, kind + "\0") for kind in "wbc"}
+    acc = np.zeros(dim)
+
+    def add(h, w):
+        acc[h % dim] += -w if h >> 63 else w
+
+    words = re.findall(r"[^\W_]+", prompt.lower())
+    for i, w in enumerate(words):
+        add(fnv(seeds["w"], w), 1)
+        if i > 0:
+            add(fnv(fnv(fnv(seeds["b"], words[i - 1]), "\0"), w), 1)
+        padded = "<" + w + ">"
+        for n in range(3, 6):
+            for j in range(len(padded) - n + 1):
+                add(fnv(seeds["c"], padded[j:j + n]), 0.5)
+    norm = np.linalg.norm(acc)
+    return {j: v / norm for j, v in enumerate(acc) if v} if norm else {}
+
+
 def prompts(X, concept, mean, catalogue, heldout, lams=(0.1, 1, 10)):
-    """Kernel ridge from prompt features, one row per (checkpoint, training prompt)."""
+    """Kernel ridge from prompt features, one row per (checkpoint, training prompt):
+    on the features themselves, and on text.hashgram's embeddings of them at its
+    default 256 buckets (what the weight generator is given) and at 4096."""
+    for name, features in [("prompt features", prompt_features),
+                           ("text.hashgram, dim 256", lambda p: hashgram(p, 256)),
+                           ("text.hashgram, dim 4096", lambda p: hashgram(p, 4096))]:
+        ridge_rows(X, concept, mean, catalogue, heldout, lams, name, features)
+
+
+def ridge_rows(X, concept, mean, catalogue, heldout, lams, name, features):
     rows, Y = [], []
     for i, c in enumerate(concept):
         for p in catalogue[c]["prompts"]:
-            rows.append(prompt_features(p))
+            rows.append(features(p))
             Y.append(X[i] - mean)
     Y = np.stack(Y)
 
@@ -91,8 +131,8 @@ def prompts(X, concept, mean, catalogue, heldout, lams=(0.1, 1, 10)):
 
     K = kernel(rows, rows)
     tests = [(c, p) for c in sorted(heldout) for p in catalogue[c]["prompts"]]
-    Kt = kernel([prompt_features(p) for _, p in tests], rows)
-    print("| ridge on prompt features | mean L2 to the own LoRA | prompts nearer than the mean |")
+    Kt = kernel([features(p) for _, p in tests], rows)
+    print(f"| ridge on {name} | mean L2 to the own LoRA | prompts nearer than the mean |")
     print("|---|---|---|")
     for lam in lams:
         pred = mean + Kt @ np.linalg.solve(K + lam * np.eye(len(K)), Y)

@@ -17,27 +17,38 @@ const (
 	hashgramDim = 256
 )
 
-// benchSpec is the denoiser at the given widths for the default E2GAN LoRA.
-func benchSpec(widths [3]int, heads int) Spec {
-	return Spec{ChunkSize: 256, Widths: widths, Depths: [3]int{1, 1, 1}, Heads: heads, TextDim: hashgramDim,
-		SinDim: widths[0], BlockIndex: IndexSinusoidal, Output: OutputV, Chunks: e2ganChunks}
-}
-
-// benchWidths are the paper-sized denoiser of dnw's first default and the smaller
-// ones this machine's prediction target calls for (docs/benchmarks.md).
-var benchWidths = []struct {
+// benchDenoiser is one denoiser size (and text route) to time.
+type benchDenoiser struct {
 	w     [3]int
 	heads int
-}{{[3]int{64, 128, 256}, 4}, {[3]int{16, 32, 64}, 4}, {[3]int{16, 32, 32}, 4}, {[3]int{8, 16, 32}, 4}}
+	route string
+}
+
+// spec is the denoiser for the default E2GAN LoRA; the linear route has the default
+// weightgen.text_rank, 64.
+func (d benchDenoiser) spec() Spec {
+	return Spec{ChunkSize: 256, Widths: d.w, Depths: [3]int{1, 1, 1}, Heads: d.heads, TextDim: hashgramDim,
+		SinDim: d.w[0], BlockIndex: IndexSinusoidal, Output: OutputV, Chunks: e2ganChunks, TextRoute: d.route, RouteRank: 64}
+}
+
+func (d benchDenoiser) String() string {
+	return fmt.Sprintf("widths=%d-%d-%d/route=%s", d.w[0], d.w[1], d.w[2], d.route)
+}
+
+// benchDenoisers are the paper-sized denoiser of dnw's first default, the smaller
+// ones this machine's prediction target calls for (docs/benchmarks.md), and the
+// default with the linear text route.
+var benchDenoisers = []benchDenoiser{{[3]int{64, 128, 256}, 4, RouteNone}, {[3]int{16, 32, 64}, 4, RouteNone},
+	{[3]int{16, 32, 32}, 4, RouteNone}, {[3]int{8, 16, 32}, 4, RouteNone}, {[3]int{8, 16, 32}, 4, RouteLinear}}
 
 // BenchmarkPredictE2GAN times one-step prediction of all 210 chunks of the default
 // E2GAN LoRA in one batch (the paper's generation step), per denoiser size.
 //
 //	go test -tags openblas ./host/internal/weightgen -run '^$' -bench PredictE2GAN -benchtime 5x
 func BenchmarkPredictE2GAN(b *testing.B) {
-	for _, bw := range benchWidths {
-		b.Run(fmt.Sprintf("widths=%d-%d-%d", bw.w[0], bw.w[1], bw.w[2]), func(b *testing.B) {
-			spec := benchSpec(bw.w, bw.heads)
+	for _, d := range benchDenoisers {
+		b.Run(d.String(), func(b *testing.B) {
+			spec := d.spec()
 			g, err := Build(spec)
 			if err != nil {
 				b.Fatal(err)
@@ -71,9 +82,9 @@ func BenchmarkPredictE2GAN(b *testing.B) {
 //	go test -tags openblas ./host/internal/weightgen -run '^$' -bench TrainE2GAN -benchtime 5x
 func BenchmarkTrainE2GAN(b *testing.B) {
 	const batch = 64
-	for _, bw := range benchWidths {
-		b.Run(fmt.Sprintf("widths=%d-%d-%d", bw.w[0], bw.w[1], bw.w[2]), func(b *testing.B) {
-			spec := benchSpec(bw.w, bw.heads)
+	for _, d := range benchDenoisers {
+		b.Run(d.String(), func(b *testing.B) {
+			spec := d.spec()
 			tr, err := NewTrainer(spec, linearTables(1000), TrainConfig{Batch: batch, LR: 1e-3, EMA: 0.999}, 1)
 			if err != nil {
 				b.Fatal(err)
