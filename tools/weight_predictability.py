@@ -5,7 +5,10 @@ For every held-out concept, the L2 distance from its own fine-tuned LoRA
 training LoRA (an oracle: it knows the answer); and a ridge regression from the
 concept's set of edits (a bag of edit names, from stages/concepts/catalogue.json) to
 the training LoRAs. If the ridge on the edits cannot beat the mean, no predictor
-from text can: the dataset's LoRAs do not follow from their concepts.
+from text can: the dataset's LoRAs do not follow from their concepts. Then, per
+held-out prompt, a ridge regression from the prompt's text features, and from
+text.hashgram's embeddings of them (the weight generator's input) at 256 and 4096
+buckets: what a model linear in the prompt can reach.
 
     .venv/bin/python tools/weight_predictability.py runs/weightgen-check
 """
@@ -61,20 +64,32 @@ def main(run):
     structure(X, concept)
 
 
-def prompt_features(prompt, char_weight=0.5):
-    """text.hashgram's features of a prompt, unhashed and L2-normalized."""
-    f = collections.Counter()
+def features(prompt):
+    """text.hashgram's features of a prompt as (kind, text, weight): words ("w"),
+    bigrams ("b", the two words joined by a NUL) and the 3- to 5-grams of each
+    boundary-marked word ("c", weight 0.5), with the plugin's default options."""
     words = re.findall(r"[^\W_]+", prompt.lower())
     for i, w in enumerate(words):
-        f["w " + w] += 1
+        yield "w", w, 1.0
         if i > 0:
-            f["b " + words[i - 1] + " " + w] += 1
+            yield "b", words[i - 1] + "\0" + w, 1.0
         padded = "<" + w + ">"
         for n in range(3, 6):
             for j in range(len(padded) - n + 1):
-                f["c " + padded[j:j + n]] += char_weight
-    norm = np.sqrt(sum(v * v for v in f.values())) or 1.0
-    return {k: v / norm for k, v in f.items()}
+                yield "c", padded[j:j + n], 0.5
+
+
+def normalized(f):
+    norm = np.sqrt(sum(v * v for v in f.values()))
+    return {k: v / norm for k, v in f.items() if v} if norm else {}
+
+
+def prompt_features(prompt):
+    """text.hashgram's features of a prompt, unhashed and L2-normalized."""
+    f = collections.Counter()
+    for kind, text, weight in features(prompt):
+        f[kind, text] += weight
+    return normalized(f)
 
 
 FNV_OFFSET, FNV_PRIME, MASK = 14695981039346656037, 1099511628211, (1 << 64) - 1
@@ -87,25 +102,15 @@ def fnv(h, text):
 
 
 def hashgram(prompt, dim):
-    """text.hashgram's embedding of a prompt (plugins/text/hashgram, default options):
-    the features of prompt_features, signed-hashed into dim buckets, L2-normalized."""
+    """text.hashgram's embedding of a prompt, the plugin's own numbers: each feature
+    hashed by FNV-1a 64 from its kind's seed, into bucket h mod dim with the sign of
+    h's top bit, then L2-normalized."""
     seeds = {kind: fnv(FNV_OFFSET, kind + "\0") for kind in "wbc"}
-    acc = np.zeros(dim)
-
-    def add(h, w):
-        acc[h % dim] += -w if h >> 63 else w
-
-    words = re.findall(r"[^\W_]+", prompt.lower())
-    for i, w in enumerate(words):
-        add(fnv(seeds["w"], w), 1)
-        if i > 0:
-            add(fnv(fnv(fnv(seeds["b"], words[i - 1]), "\0"), w), 1)
-        padded = "<" + w + ">"
-        for n in range(3, 6):
-            for j in range(len(padded) - n + 1):
-                add(fnv(seeds["c"], padded[j:j + n]), 0.5)
-    norm = np.linalg.norm(acc)
-    return {j: v / norm for j, v in enumerate(acc) if v} if norm else {}
+    f = collections.Counter()
+    for kind, text, weight in features(prompt):
+        h = fnv(seeds[kind], text)
+        f[h % dim] += -weight if h >> 63 else weight
+    return normalized(f)
 
 
 def prompts(X, concept, mean, catalogue, heldout, lams=(0.1, 1, 10)):

@@ -84,8 +84,8 @@ func TestWeightgenTrainsAndResumes(t *testing.T) {
 }
 
 // The denoiser's conditioning ablations (no block-index encoding; the linear text
-// route, beside the UNet's text path or alone) run through the stage, and the run's summary and held-out check say which
-// was used.
+// route, beside the UNet's text path or alone) run through the stage, and the run's
+// summary and held-out check say which was used.
 func TestWeightgenAblations(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
