@@ -58,18 +58,19 @@ demo: build
 	$(BIN) run --jobs 2
 
 # test is the project's test command (README, .ci/run): every package with the race
-# detector, the engine's long heap check and the weight generator's overfit test
-# without it (too slow under -race), the
-# kernels once more on the pure-Go backend (the build without TAGS) and without the
-# assembly (purego: the Go loops the vector instructions stand in for), and the
-# example external plugin, which is a module of its own. DNW_REQUIRE_SLURM makes the
+# detector (a 20-minute limit per package, not go test's 10: the cli package's
+# sweep tests spawn race-built trials and take minutes on a busy machine), the
+# engine's long heap check and the weight generator's training tests without it (too
+# slow under -race), the kernels once more on the pure-Go backend (the build without
+# TAGS) and without the assembly (purego: the Go loops the vector instructions stand
+# in for), and the example external plugin, which is a module of its own. DNW_REQUIRE_SLURM makes the
 # Slurm backend's test, which starts a single-node cluster from Debian's slurm-wlm
 # and munge (APT_PACKAGES), fail instead of skipping where they are missing.
 test: deps
 	$(GO) build ./...
-	DNW_REQUIRE_SLURM=1 $(GO) test -race -tags "$(TAGS)" ./...
+	DNW_REQUIRE_SLURM=1 $(GO) test -race -timeout 20m -tags "$(TAGS)" ./...
 	$(GO) test -tags "$(TAGS)" -run HeapStaysFlat ./host/internal/engine/
-	$(GO) test -tags "$(TAGS)" -run 'Overfit|WithoutBlockIndex' ./host/internal/weightgen/
+	$(GO) test -tags "$(TAGS)" -run 'Overfit|WithoutBlockIndex|GeneralizesToNewPrompts' ./host/internal/weightgen/
 	$(GO) test ./kernels/
 	$(GO) test -tags purego ./kernels/...
 	cd plugins/examples/polynomial-schedule && $(GO) test ./...
