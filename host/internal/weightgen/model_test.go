@@ -89,14 +89,21 @@ func tinyDenoiser(index, output string) Spec {
 // returns the trainer and the loss of the first and the last step.
 func train(t *testing.T, spec Spec, tables sdk.ScheduleTables, data []Example, steps int) (*Trainer, float64, float64) {
 	t.Helper()
-	tr, err := NewTrainer(spec, tables, TrainConfig{Batch: 32, LR: 5e-3, Steps: steps, EMA: 0.98}, 1)
+	return trainWith(t, spec, tables, TrainConfig{Batch: 32, LR: 5e-3, Steps: steps, EMA: 0.98}, data)
+}
+
+// trainWith runs cfg.Steps steps on data and returns the trainer, closed when the
+// test ends, and the loss of the first and the last step.
+func trainWith(t testing.TB, spec Spec, tables sdk.ScheduleTables, cfg TrainConfig, data []Example) (*Trainer, float64, float64) {
+	t.Helper()
+	tr, err := NewTrainer(spec, tables, cfg, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(tr.Close)
 	rng := rand.New(rand.NewPCG(3, 4))
 	var first, last float64
-	for i := range steps {
+	for i := range cfg.Steps {
 		if last, err = tr.Step(rng, data); err != nil {
 			t.Fatal(err)
 		}

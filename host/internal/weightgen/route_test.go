@@ -44,18 +44,8 @@ func TestLinearRouteGeneralizesToNewPrompts(t *testing.T) {
 	errorOn := func(route string) float64 {
 		s := spec
 		s.TextDim, s.TextRoute, s.RouteRank = dim, route, 8
-		tables, steps := linearTables(1000), 600
-		tr, err := NewTrainer(s, tables, TrainConfig{Batch: 32, LR: 5e-3, Steps: steps, EMA: 0.98, Loss: LossV}, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tr.Close()
-		draws := rand.New(rand.NewPCG(3, 4))
-		for range steps {
-			if _, err := tr.Step(draws, data); err != nil {
-				t.Fatal(err)
-			}
-		}
+		tables := linearTables(1000)
+		tr, _, _ := trainWith(t, s, tables, TrainConfig{Batch: 32, LR: 5e-3, Steps: 600, EMA: 0.98, Loss: LossV}, data)
 		p, err := NewPredictor(s, tables, tr.Reg.EMA.Tensors(tr.Reg.Model))
 		if err != nil {
 			t.Fatal(err)
