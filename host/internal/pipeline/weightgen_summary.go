@@ -19,7 +19,7 @@ func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, params int, layou
 	row := func(k, v string, args ...any) { fmt.Fprintf(&b, "| %s | %s |\n", k, fmt.Sprintf(v, args...)) }
 	row("block-index encoding", "`%s`", s.BlockIndex)
 	route := "`" + weightgen.RouteNone + "`"
-	if s.TextRoute == weightgen.RouteLinear || s.TextRoute == weightgen.RouteLinearOnly {
+	if s.HasLinearRoute() {
 		route = fmt.Sprintf("`%s`, rank %d", s.TextRoute, s.RouteRank)
 	}
 	row("text route", "%s", route)

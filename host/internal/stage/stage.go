@@ -98,8 +98,9 @@ func (p Pipeline) SharedPrefix(configs []*config.Config) string {
 			}
 			return fmt.Sprint(c.Values(append([]string{"experiment.seed"}, s.Keys...)...), ids)
 		}
+		want := same(configs[0])
 		for _, c := range configs[1:] {
-			if same(c) != same(configs[0]) {
+			if same(c) != want {
 				return last
 			}
 		}

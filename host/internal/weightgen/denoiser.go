@@ -69,8 +69,10 @@ type Spec struct {
 	RouteRank  int    // r, the channels of the linear text route
 }
 
-// linearRoute says whether the denoiser has the linear text route.
-func (s Spec) linearRoute() bool { return s.TextRoute == RouteLinear || s.TextRoute == RouteLinearOnly }
+// HasLinearRoute says whether the denoiser has the linear text route.
+func (s Spec) HasLinearRoute() bool {
+	return s.TextRoute == RouteLinear || s.TextRoute == RouteLinearOnly
+}
 
 // unetSeesText says whether the prompt conditions the UNet itself.
 func (s Spec) unetSeesText() bool { return s.TextRoute != RouteLinearOnly }
@@ -146,7 +148,7 @@ func Build(s Spec) (ir.Graph, error) {
 	h = b.GroupNorm("out.norm", h, groups(s.Widths[0]))
 	h = b.SiLU("out.act", h)
 	out := b.Conv1d("out", h, 1, 3, 1, 1, ir.WeightInit(ir.Init{Kind: ir.InitZeros}))
-	if s.linearRoute() {
+	if s.HasLinearRoute() {
 		out = b.Add("out.with_route", out, s.addLinearRoute(b, timestep, text, position))
 	}
 	return b.Graph(out)
@@ -159,8 +161,8 @@ func Build(s Spec) (ir.Graph, error) {
 // table). It is the model a ridge regression from the prompt fits
 // (docs/benchmarks.md, "Does the generator learn from the prompt?": from the same
 // text.hashgram features, ridge beats the training mean on held-out prompts where the
-// UNet alone does not), factored so that each chunk mixes its own share of the r
-// patterns. The UNet's text path scales and shifts its activations by an MLP of τ,
+// UNet alone did not at text.hashgram's default 256 buckets), factored so that each
+// chunk mixes its own share of the r patterns. The UNet's text path scales and shifts its activations by an MLP of τ,
 // which can fit the training prompts without the additive structure that lets a
 // linear model combine them for a new one. P starts at zero, so the route starts
 // silent; it is regularized with the rest by weightgen.weight_decay.
@@ -194,9 +196,9 @@ func (s Spec) check() error {
 		return fmt.Errorf("weightgen: block index %q: want %s, %s or %s", s.BlockIndex, IndexSinusoidal, IndexLearned, IndexNone)
 	case s.Output != OutputEpsilon && s.Output != OutputV:
 		return fmt.Errorf("weightgen: output %q: want %s or %s", s.Output, OutputEpsilon, OutputV)
-	case s.TextRoute != "" && s.TextRoute != RouteNone && !s.linearRoute():
+	case s.TextRoute != "" && s.TextRoute != RouteNone && !s.HasLinearRoute():
 		return fmt.Errorf("weightgen: text route %q: want %s, %s or %s", s.TextRoute, RouteNone, RouteLinear, RouteLinearOnly)
-	case s.linearRoute() && s.RouteRank < 1:
+	case s.HasLinearRoute() && s.RouteRank < 1:
 		return fmt.Errorf("weightgen: text route rank %d: need at least 1", s.RouteRank)
 	}
 	return nil

@@ -104,7 +104,7 @@ func newInputs(s Spec, n int) map[string][]float32 {
 	case IndexLearned:
 		in[InputIndex] = make([]float32, n*s.Chunks)
 	}
-	if s.linearRoute() {
+	if s.HasLinearRoute() {
 		in[InputIndexOneHot] = make([]float32, n*s.Chunks)
 	}
 	return in
@@ -118,7 +118,7 @@ func setIndex(s Spec, in map[string][]float32, i, n int) {
 	case IndexLearned:
 		oneHot(in[InputIndex][i*s.Chunks:(i+1)*s.Chunks], n)
 	}
-	if s.linearRoute() {
+	if s.HasLinearRoute() {
 		oneHot(in[InputIndexOneHot][i*s.Chunks:(i+1)*s.Chunks], n)
 	}
 }
