@@ -6,6 +6,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"dnw/host/internal/device"
 	"dnw/host/internal/engine/ops"
 	"dnw/sdk"
 	"dnw/sdk/ir"
@@ -26,18 +27,34 @@ type Model struct {
 	adapters  map[string]sdk.LoRALayer
 	placement *sdk.Placement
 	mode      *ops.Mode
+
+	dev *onDevice // set for a model on a GPU: the fields above are then unused
 }
 
 // SetTraining switches the model between training (batch_norm uses the batch's
 // statistics and updates the running ones; dropout drops) and evaluation (running
 // statistics; no dropout), as torch's train() and eval(). A model starts training.
-func (m *Model) SetTraining(on bool) { m.mode.Training = on }
+func (m *Model) SetTraining(on bool) {
+	if m.dev != nil {
+		m.dev.model.SetTraining(on)
+		return
+	}
+	m.mode.Training = on
+}
 
 // Compile builds g into a new expression graph for batches of batch samples, with
 // float32 parameters initialized by their IR rules from seed. Ops the engine cannot
 // run yet are an error naming the node.
 func Compile(g ir.Graph, batch int, seed uint64) (*Model, error) {
 	return compile(g, batch, seed, into{})
+}
+
+// CompileOn is Compile on dev: the CPU, or a GPU through the tape engine.
+func CompileOn(dev device.Name, g ir.Graph, batch int, seed uint64) (*Model, error) {
+	if !dev.IsCPU() {
+		return compileOnDevice(dev, g, batch, seed)
+	}
+	return Compile(g, batch, seed)
 }
 
 // CompileLoRA is Compile with LoRA on the placement's layers: each placed conv2d or

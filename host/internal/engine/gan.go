@@ -6,6 +6,8 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"dnw/host/internal/device"
+	"dnw/host/internal/engine/tape"
 	"dnw/sdk"
 	"dnw/sdk/ir"
 )
@@ -16,6 +18,7 @@ type GANConfig struct {
 	LambdaL1 float64 // weight of the L1 term; pix2pix uses 100
 	LR       float64 // Adam learning rate, β1 = 0.5 as pix2pix
 	Batch    int
+	Device   device.Name // where it trains: the CPU (the zero value) or a GPU (the tape engine)
 }
 
 // GAN trains a generator against a PatchGAN discriminator on (source, target) pairs.
@@ -36,6 +39,8 @@ type GAN struct {
 	genOpt, discOpt      *Adam
 	source, target       *tensor.Dense // (B, C, H, W), fed by Step
 	discSource, discPair *tensor.Dense // (2B, C, H, W): [source; source], [target; fake]
+
+	dev *tape.GAN // set on a GPU: the fields above but Gen and Disc are then unused
 }
 
 // NewGAN builds the two graphs of model. With a placement, the generator trains only
@@ -43,6 +48,9 @@ type GAN struct {
 func NewGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed uint64) (*GAN, error) {
 	if cfg.Loss != "lsgan" && cfg.Loss != "bce" {
 		return nil, fmt.Errorf("engine: GAN loss %q, want lsgan or bce", cfg.Loss)
+	}
+	if !cfg.Device.IsCPU() {
+		return newDeviceGAN(model, placement, cfg, seed)
 	}
 	b := cfg.Batch
 	gen, err := compile(model.Generator, b, seed, into{placement: placement, loraSeed: seed})
@@ -159,6 +167,10 @@ type StepLosses struct {
 // generator steps first against the current discriminator, then the discriminator
 // steps on the real pairs and the fake ones just generated.
 func (g *GAN) Step(source, target []float32) (StepLosses, error) {
+	if g.dev != nil {
+		l, err := g.dev.Step(source, target)
+		return StepLosses(l), err
+	}
 	copy(g.source.Data().([]float32), source)
 	copy(g.target.Data().([]float32), target)
 	if err := g.genVM.RunAll(); err != nil {
@@ -188,6 +200,10 @@ func (g *GAN) Step(source, target []float32) (StepLosses, error) {
 
 // Close releases the graphs' machines.
 func (g *GAN) Close() {
+	if g.dev != nil {
+		g.dev.Close()
+		return
+	}
 	closeMachine(g.genVM)
 	closeMachine(g.discVM)
 }

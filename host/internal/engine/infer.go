@@ -9,6 +9,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"dnw/host/internal/engine/tape"
 	"dnw/sdk/ir"
 )
 
@@ -21,12 +22,17 @@ type Inference struct {
 	model  *Model
 	vm     G.VM
 	inputs map[string]*tensor.Dense
+
+	dev *tape.Inference // set on a GPU: the fields above are then unused
 }
 
 // NewInference compiles g (the IR graph trained is compiled from, with its LoRA
 // placement, if any) for batches of batch samples over trained's tensors. The graph
 // must have one output.
 func NewInference(g ir.Graph, batch int, trained *Model) (*Inference, error) {
+	if trained.dev != nil {
+		return newDeviceInference(g, batch, trained)
+	}
 	m, err := compile(g, batch, 0, into{placement: trained.placement, statsOf: trained})
 	if err != nil {
 		return nil, err
@@ -61,6 +67,9 @@ func NewInference(g ir.Graph, batch int, trained *Model) (*Inference, error) {
 // Run computes the output for a batch of every input (each (B, …), by input name) and
 // returns a copy of it.
 func (f *Inference) Run(inputs map[string][]float32) ([]float32, error) {
+	if f.dev != nil {
+		return f.dev.Run(inputs)
+	}
 	if err := copyInputs(f.inputs, inputs); err != nil {
 		return nil, fmt.Errorf("engine: inference: %w", err)
 	}
@@ -72,7 +81,13 @@ func (f *Inference) Run(inputs map[string][]float32) ([]float32, error) {
 }
 
 // Close releases the machine.
-func (f *Inference) Close() { closeMachine(f.vm) }
+func (f *Inference) Close() {
+	if f.dev != nil {
+		f.dev.Close()
+		return
+	}
+	closeMachine(f.vm)
+}
 
 // copyInputs copies each input's values into its tensor; every input must be given, with
 // its size, and nothing else.
@@ -106,9 +121,9 @@ func NewGenerator(g ir.Graph, batch int, trained *Model) (*Generator, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := f.inputs["source"]; !ok || len(f.inputs) != 1 {
+	if names := f.inputNames(); len(names) != 1 || names[0] != "source" {
 		f.Close()
-		return nil, fmt.Errorf("engine: generator: want one input named source, graph %s has %d inputs", g.Name, len(f.inputs))
+		return nil, fmt.Errorf("engine: generator: want one input named source, graph %s has %d inputs", g.Name, len(f.inputNames()))
 	}
 	return &Generator{f}, nil
 }

@@ -7,6 +7,8 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"dnw/host/internal/device"
+	"dnw/host/internal/engine/tape"
 	"dnw/host/internal/safetensors"
 	"dnw/sdk/ir"
 )
@@ -28,11 +30,16 @@ type Regression struct {
 	target *tensor.Dense
 	weight *tensor.Dense
 	ones   []float32 // the weights of Step(…, nil)
+
+	dev *tape.Regression // set on a GPU: the fields above but Model, Opt and EMA are then unused
 }
 
 // NewRegression compiles g for batches of batch samples with parameters initialized
-// from seed. ema is the averaging decay (0 turns it off).
-func NewRegression(g ir.Graph, batch int, seed uint64, opt *Adam, ema float64) (*Regression, error) {
+// from seed, on dev. ema is the averaging decay (0 turns it off).
+func NewRegression(g ir.Graph, batch int, seed uint64, opt *Adam, ema float64, dev device.Name) (*Regression, error) {
+	if !dev.IsCPU() {
+		return newDeviceRegression(g, batch, seed, opt, ema, dev)
+	}
 	m, err := compile(g, batch, seed, into{})
 	if err != nil {
 		return nil, err
@@ -83,6 +90,9 @@ func NewRegression(g ir.Graph, batch int, seed uint64, opt *Adam, ema float64) (
 // the mean of weight·(output − target)². It returns the batch's loss before the
 // update.
 func (r *Regression) Step(inputs map[string][]float32, target, weight []float32) (float64, error) {
+	if r.dev != nil {
+		return r.deviceStep(inputs, target, weight)
+	}
 	if err := copyInputs(r.inputs, inputs); err != nil {
 		return 0, fmt.Errorf("engine: regression: %w", err)
 	}
@@ -108,7 +118,13 @@ func (r *Regression) Step(inputs map[string][]float32, target, weight []float32)
 }
 
 // Close releases the machine.
-func (r *Regression) Close() { closeMachine(r.vm) }
+func (r *Regression) Close() {
+	if r.dev != nil {
+		r.dev.Close()
+		return
+	}
+	closeMachine(r.vm)
+}
 
 // RegressionState is everything a Regression needs to continue exactly.
 type RegressionState struct {
@@ -121,6 +137,9 @@ type RegressionState struct {
 
 // State returns a copy of the training state, for a checkpoint.
 func (r *Regression) State() RegressionState {
+	if r.dev != nil {
+		return r.deviceState()
+	}
 	s := RegressionState{Model: r.Model.Tensors(), Adam: r.Opt.State()}
 	if r.EMA != nil {
 		s.EMA, s.EMAUpdates = map[string][]float32{}, r.EMA.Updates
@@ -133,6 +152,9 @@ func (r *Regression) State() RegressionState {
 
 // Restore continues from s, a State of a Regression of the same graph and settings.
 func (r *Regression) Restore(s RegressionState) error {
+	if r.dev != nil {
+		return r.deviceRestore(s)
+	}
 	if err := r.Model.Load(s.Model); err != nil {
 		return err
 	}
@@ -165,6 +187,8 @@ type EMA struct {
 	Decay   float64
 	Updates int                  // updates so far, k
 	shadow  map[string][]float32 // by parameter name
+
+	dev *tape.EMA // set on a GPU: the average lives there, and Updates is its
 }
 
 // NewEMA starts the average at the model's current parameters.
@@ -192,6 +216,12 @@ func (e *EMA) Update(m *Model) {
 // replaced by its average: what a checkpoint of the averaged model holds.
 func (e *EMA) Tensors(m *Model) map[string]safetensors.Tensor {
 	ts := m.Tensors()
+	if e.dev != nil {
+		for name, a := range e.dev.Averages() {
+			ts[name] = safetensors.Tensor{Shape: ts[name].Shape, Data: a}
+		}
+		return ts
+	}
 	for name, p := range m.Params {
 		if a, ok := e.shadow[p.Name()]; ok {
 			ts[name] = safetensors.Tensor{Shape: ts[name].Shape, Data: slices.Clone(a)}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"dnw/host/internal/device"
 	"dnw/sdk/ir"
 )
 
@@ -60,7 +61,7 @@ func TestRegressionLearnsAndResumesExactly(t *testing.T) {
 	newReg := func(seed uint64) *Regression {
 		opt := NewAdam(1e-2, 0.9)
 		opt.WeightDecay = 1e-4
-		r, err := NewRegression(g, 16, seed, opt, 0.9)
+		r, err := NewRegression(g, 16, seed, opt, 0.9, device.CPU)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +88,7 @@ func TestRegressionLearnsAndResumesExactly(t *testing.T) {
 	}
 
 	// The averaged model predicts too: Inference over its tensors.
-	avg, err := NewRegression(g, 16, 9, NewAdam(1e-2, 0.9), 0)
+	avg, err := NewRegression(g, 16, 9, NewAdam(1e-2, 0.9), 0, device.CPU)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func TestRegressionWeighsTheLoss(t *testing.T) {
 	g := rowGraph(t)
 	in, y := rowBatch(rand.New(rand.NewPCG(3, 4)), 16)
 	loss := func(weight []float32) (float64, *Regression) {
-		r, err := NewRegression(g, 16, 5, NewAdam(1e-2, 0.9), 0)
+		r, err := NewRegression(g, 16, 5, NewAdam(1e-2, 0.9), 0, device.CPU)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,7 +176,7 @@ func TestRegressionWeighsTheLoss(t *testing.T) {
 	if twice, _ := loss(fill(2)); math.Abs(twice-2*plain) > 1e-6*plain {
 		t.Errorf("loss with weights 2: %g, want 2 × %g", twice, plain)
 	}
-	before, _ := NewRegression(g, 16, 5, NewAdam(1e-2, 0.9), 0)
+	before, _ := NewRegression(g, 16, 5, NewAdam(1e-2, 0.9), 0, device.CPU)
 	defer before.Close()
 	_, zero := loss(fill(0))
 	for name, p := range zero.Model.Tensors() {
@@ -187,7 +188,7 @@ func TestRegressionWeighsTheLoss(t *testing.T) {
 
 func TestInferenceNamesBadInputs(t *testing.T) {
 	g := rowGraph(t)
-	r, err := NewRegression(g, 2, 1, NewAdam(1e-3, 0.9), 0)
+	r, err := NewRegression(g, 2, 1, NewAdam(1e-3, 0.9), 0, device.CPU)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ func TestInferenceNamesBadInputs(t *testing.T) {
 // The average warms up: its first updates take most of the new parameters (decay
 // (1 + k)/(10 + k) at update k), later ones the configured decay.
 func TestEMAWarmsUp(t *testing.T) {
-	r, err := NewRegression(rowGraph(t), 4, 1, NewAdam(1e-2, 0.9), 0.99)
+	r, err := NewRegression(rowGraph(t), 4, 1, NewAdam(1e-2, 0.9), 0.99, device.CPU)
 	if err != nil {
 		t.Fatal(err)
 	}

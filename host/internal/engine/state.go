@@ -21,6 +21,9 @@ const (
 // running statistics as NODE.running_mean and NODE.running_var (torch's buffers). A
 // safetensors file of them holds everything needed to run the model.
 func (m *Model) Tensors() map[string]safetensors.Tensor {
+	if m.dev != nil {
+		return m.dev.model.Tensors()
+	}
 	ts := map[string]safetensors.Tensor{}
 	for _, nodes := range []map[string]*G.Node{m.Params, m.LoRA} {
 		for name, n := range nodes {
@@ -40,6 +43,9 @@ func (m *Model) Tensors() map[string]safetensors.Tensor {
 // architecture or placement is an error naming the first difference — except that a
 // LoRA model may load a base checkpoint: its LoRA tensors, absent, keep their values.
 func (m *Model) Load(ts map[string]safetensors.Tensor) error {
+	if m.dev != nil {
+		return m.dev.model.Load(ts)
+	}
 	want := m.Tensors()
 	for _, name := range slices.Sorted(maps.Keys(ts)) {
 		if _, ok := want[name]; !ok {
@@ -120,6 +126,9 @@ type GANState struct {
 
 // State returns a copy of the training state, for a checkpoint.
 func (g *GAN) State() (GANState, error) {
+	if g.dev != nil {
+		return g.deviceState()
+	}
 	s := GANState{Gen: g.Gen.Tensors(), Disc: g.Disc.Tensors(), GenAdam: g.genOpt.State(),
 		DiscAdam: g.discOpt.State(), Streams: map[string][]byte{}}
 	for prefix, m := range g.models() {
@@ -141,6 +150,9 @@ func (g *GAN) models() map[string]*Model {
 
 // Restore continues from s, a State of a GAN of the same model and configuration.
 func (g *GAN) Restore(s GANState) error {
+	if g.dev != nil {
+		return g.deviceRestore(s)
+	}
 	if err := g.Gen.Load(s.Gen); err != nil {
 		return fmt.Errorf("generator: %w", err)
 	}

@@ -33,6 +33,23 @@ func (s *DropoutState) MarshalBinary() ([]byte, error) { return s.pcg.MarshalBin
 // UnmarshalBinary moves the stream to a position MarshalBinary returned.
 func (s *DropoutState) UnmarshalBinary(b []byte) error { return s.pcg.UnmarshalBinary(b) }
 
+// Draw draws the mask of a forward pass over n elements, each 0 with probability
+// Rate and 1/(1 − Rate) otherwise, keeps it for the backward pass and returns it.
+// The tape engine draws its masks here too, so that both engines drop alike.
+func (s *DropoutState) Draw(n int) []float64 {
+	if len(s.mask) != n {
+		s.mask = make([]float64, n)
+	}
+	keep := 1 / (1 - s.Rate)
+	for i := range s.mask {
+		s.mask[i] = 0
+		if s.rng.Float64() >= s.Rate {
+			s.mask[i] = keep
+		}
+	}
+	return s.mask
+}
+
 // Dropout zeroes each element of x with probability Rate and scales the others by
 // 1/(1 − Rate) in training, and is the identity in evaluation (torch.nn.Dropout). A
 // new mask is drawn on every forward pass; the gradient is dy times that mask.
@@ -77,16 +94,7 @@ func (op dropoutOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 	n := in[0].Shape().TotalSize()
 	if !op.backward {
-		if len(st.mask) != n {
-			st.mask = make([]float64, n)
-		}
-		keep := 1 / (1 - st.Rate)
-		for i := range st.mask {
-			st.mask[i] = 0
-			if st.rng.Float64() >= st.Rate {
-				st.mask[i] = keep
-			}
-		}
+		st.Draw(n)
 	} else if len(st.mask) != n {
 		return nil, fmt.Errorf("ops: dropout gradient: no mask of %d elements from a forward pass", n)
 	}

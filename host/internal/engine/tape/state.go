@@ -1,0 +1,70 @@
+package tape
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"dnw/host/internal/safetensors"
+)
+
+// Tensors returns copies of the model's state under engine.Model.Tensors' names:
+// base parameters by IR name, LoRA tensors by theirs, and each batch_norm layer's
+// running statistics as NODE.running_mean and NODE.running_var. It waits for the
+// queued work.
+func (m *Model) Tensors() map[string]safetensors.Tensor {
+	be := m.prog.be
+	ts := map[string]safetensors.Tensor{}
+	for _, group := range []map[string]*Tensor{m.Params, m.LoRA} {
+		for name, t := range group {
+			ts[name] = safetensors.Tensor{Shape: slices.Clone(t.Shape), Data: download(be, t.Data)}
+		}
+	}
+	for name, st := range m.BatchNorm {
+		ts[name+".running_mean"] = safetensors.Tensor{Shape: slices.Clone(st.Mean.Shape), Data: download(be, st.Mean.Data)}
+		ts[name+".running_var"] = safetensors.Tensor{Shape: slices.Clone(st.Var.Shape), Data: download(be, st.Var.Data)}
+	}
+	return ts
+}
+
+// Load sets the model's state from tensors named as Tensors names them, with
+// engine.Model.Load's checks: every tensor of the model with its shape and nothing
+// else, except that a LoRA model may load a base checkpoint (its LoRA tensors keep
+// their values).
+func (m *Model) Load(ts map[string]safetensors.Tensor) error {
+	want := m.shapes()
+	for _, name := range slices.Sorted(maps.Keys(ts)) {
+		if _, ok := want[name]; !ok {
+			return fmt.Errorf("engine: tensor %s is not part of this model", name)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		t, ok := ts[name]
+		if _, isLoRA := m.LoRA[name]; !ok && isLoRA {
+			continue
+		}
+		if !ok {
+			return fmt.Errorf("engine: tensor %s is missing", name)
+		}
+		if !slices.Equal(t.Shape, want[name].Shape) || len(t.Data) != want[name].Size() {
+			return fmt.Errorf("engine: tensor %s has shape %v, the model's is %v", name, t.Shape, want[name].Shape)
+		}
+	}
+	for name, t := range want {
+		if v, ok := ts[name]; ok {
+			m.prog.be.Upload(t.Data, v.Data)
+		}
+	}
+	return nil
+}
+
+// shapes maps every tensor Tensors would return to the model's tensor.
+func (m *Model) shapes() map[string]*Tensor {
+	out := map[string]*Tensor{}
+	maps.Copy(out, m.Params)
+	maps.Copy(out, m.LoRA)
+	for name, st := range m.BatchNorm {
+		out[name+".running_mean"], out[name+".running_var"] = st.Mean, st.Var
+	}
+	return out
+}
