@@ -11,7 +11,7 @@ TAGS ?= openblas
 COMMIT := $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo +dirty)
 LDFLAGS := -X dnw/host/internal/buildinfo.stampedCommit=$(COMMIT)
 
-.PHONY: all build ext demo test check fmt deps apt clean proto bench
+.PHONY: all build ext demo test check fmt deps apt clean proto bench cuda cuda-vet ptx device-bundle
 
 all: build
 
@@ -86,7 +86,7 @@ fmt:
 	gofmt -w .
 
 clean:
-	rm -rf bin runs
+	rm -rf bin runs .cuda
 
 # bench prints the training-step benchmark side by side with PyTorch (docs/benchmarks.md):
 # Debian's python3-torch, the PyTorch script's self-check, then dnw bench train --torch
@@ -96,6 +96,70 @@ bench: build
 	/usr/bin/python3 -m unittest discover -s bench/torch
 	$(BIN) bench train --torch --steps 10
 	GOMAXPROCS=1 $(BIN) bench train --torch --steps 10
+
+# cuda builds bin/dnw-cuda: dnw with the CUDA backend (the cuda build tag;
+# kernels/cuda, engine/tape), on any machine, GPU or not. It links the CUDA driver
+# API (libcuda.so.1, which the NVIDIA driver installs where the binary runs)
+# against the headers and link stub of Debian's non-free nvidia-cuda-dev, which
+# cuda-sdk unpacks into .cuda/ (no system change: an apt configuration of its own,
+# since the machine's apt source lists only main). cuBLAS is opened at run time,
+# and the kernels are the committed PTX of kernels/cuda/ptx, so nothing else of
+# CUDA is needed to build. Without OpenBLAS (TAGS is not used): the GPU machine
+# need not have it, and the CPU parts of a GPU run are small.
+CUDA_DIR   := $(CURDIR)/.cuda
+CUDA_DEBS  := nvidia-cuda-dev nvidia-cuda-toolkit libnvvm4 libcudart11.0
+CUDA_ENV   := CGO_CFLAGS="-I$(CUDA_DIR)/usr/include" CGO_LDFLAGS="-L$(CUDA_DIR)/usr/lib/x86_64-linux-gnu/stubs"
+
+cuda: $(CUDA_DIR)/ok
+	$(CUDA_ENV) $(GO) build -tags dnw_cuda -ldflags "$(LDFLAGS)" -o bin/dnw-cuda ./host/cmd/dnw
+	@echo "bin/dnw-cuda: needs libcuda.so.1 (the NVIDIA driver) where it runs:"; ldd bin/dnw-cuda | grep -E 'cuda|not found' || true
+
+# cuda-vet is go vet of the code behind the cuda tag (CI runs it, so it cannot rot).
+cuda-vet: $(CUDA_DIR)/ok
+	$(CUDA_ENV) $(GO) vet -tags dnw_cuda ./...
+
+# device-bundle packs what tools/device-check.sh runs on a GPU machine without Go:
+# bin/dnw-cuda, the test binaries of the conformance and agreement tests and of the
+# prediction benchmark (built with the dnw_cuda tag), and the WASM extensions,
+# stripped and xz-compressed into bin/device/ (about 20 MB).
+device-bundle: cuda ext
+	rm -rf bin/device && mkdir -p bin/device
+	$(CUDA_ENV) $(GO) test -c -tags dnw_cuda -ldflags "-s -w" -o bin/device/tape.test ./host/internal/engine/tape
+	$(CUDA_ENV) $(GO) test -c -tags dnw_cuda -ldflags "-s -w" -o bin/device/weightgen.test ./host/internal/weightgen
+	$(CUDA_ENV) $(GO) build -tags dnw_cuda -ldflags "$(LDFLAGS) -s -w" -o bin/device/dnw-cuda ./host/cmd/dnw
+	cd bin/device && xz -T0 -6 dnw-cuda tape.test weightgen.test
+	tar -cJf bin/device/ext.tar.xz -C bin/ext .
+	git rev-parse HEAD > bin/device/COMMIT
+	du -sh bin/device
+
+# cuda-sdk: nvidia-cuda-dev (headers, link stubs) and, for make ptx, nvidia-cuda-toolkit
+# (nvcc) from Debian's non-free section, downloaded and unpacked into .cuda/.
+$(CUDA_DIR)/ok:
+	rm -rf $(CUDA_DIR) && mkdir -p $(CUDA_DIR)/apt/lists/partial $(CUDA_DIR)/apt/cache/archives/partial $(CUDA_DIR)/apt/parts $(CUDA_DIR)/debs
+	sed 's/^Components: .*/Components: main contrib non-free/' /etc/apt/sources.list.d/debian.sources > $(CUDA_DIR)/apt/parts/debian.sources
+	printf 'Dir::Etc::sourcelist "/dev/null";\nDir::Etc::sourceparts "%s";\nDir::State::Lists "%s";\nDir::Cache "%s";\n' \
+		$(CUDA_DIR)/apt/parts $(CUDA_DIR)/apt/lists $(CUDA_DIR)/apt/cache > $(CUDA_DIR)/apt/apt.conf
+	APT_CONFIG=$(CUDA_DIR)/apt/apt.conf apt-get update -q
+	cd $(CUDA_DIR)/debs && APT_CONFIG=$(CUDA_DIR)/apt/apt.conf apt-get download -q $(CUDA_DEBS)
+	for f in $(CUDA_DIR)/debs/*.deb; do dpkg-deb -x $$f $(CUDA_DIR); done
+	rm -rf $(CUDA_DIR)/debs $(CUDA_DIR)/apt
+	printf 'NVVMIR_LIBRARY_DIR = $$(_HERE_)/../libdevice\nPATH += $$(_HERE_):\nINCLUDES += "-I%s/usr/include" $$(_SPACE_)\n' $(CUDA_DIR) \
+		> $(CUDA_DIR)/usr/lib/nvidia-cuda-toolkit/bin/nvcc.profile.dnw
+	ln -sf nvcc.profile.dnw $(CUDA_DIR)/usr/lib/nvidia-cuda-toolkit/bin/nvcc.profile
+	touch $@
+
+# ptx compiles kernels/cuda/*.cu to kernels/cuda/ptx/*.ptx (committed) with nvcc
+# 11.8 for the virtual architecture compute_80; the driver compiles the PTX for the
+# GPU it runs on (sm_90 on an H200) when dnw loads it, once (it caches the result).
+# nvcc 11.8 wants gcc ≤ 11 for host code it never sees here (-ptx compiles device
+# code only), so Debian 12's gcc 12 is allowed.
+NVCC := $(CUDA_DIR)/usr/lib/nvidia-cuda-toolkit/bin/nvcc
+ptx: $(CUDA_DIR)/ok
+	@for f in kernels/cuda/*.cu; do \
+		out=kernels/cuda/ptx/$$(basename $$f .cu).ptx; \
+		$(NVCC) -ccbin /usr/bin/g++ -allow-unsupported-compiler -arch=compute_80 -ptx $$f -o $$out || exit 1; \
+		echo "$$out"; \
+	done
 
 # proto regenerates sdk/proto/pluginpb from sdk/proto/dnw/plugin/v1/plugin.proto with
 # pinned generators (protoc from Debian's protobuf-compiler; the Go plugins at the

@@ -213,7 +213,7 @@ OPS = {
 class Graph:
     """An ir.Graph with its parameters as leaf tensors (requires_grad) by IR name."""
 
-    def __init__(self, g, gen):
+    def __init__(self, g, gen, device):
         self.name = g["Name"]
         self.inputs = g["Inputs"]
         self.outputs = g["Outputs"]
@@ -222,7 +222,7 @@ class Graph:
         for p in g["Params"] or []:
             if p["Name"] in self.params:
                 raise ValueError(f"graph {self.name}: duplicate param {p['Name']}")
-            self.params[p["Name"]] = init_param(p, gen).requires_grad_()
+            self.params[p["Name"]] = init_param(p, gen).to(device).requires_grad_()
         self.ir_param_count = sum(math.prod(p["Shape"]) for p in g["Params"] or [])
         self.state = {}  # batch_norm running statistics by node: host state, not parameters
         for n in self.nodes:
@@ -230,7 +230,7 @@ class Graph:
                 raise ValueError(f"graph {self.name}: node {n['Name']}: unknown op {n['Op']!r}")
             if n["Op"] == "batch_norm":
                 c = n["Shape"][0]
-                self.state[n["Name"]] = {"mean": torch.zeros(c), "var": torch.ones(c)}
+                self.state[n["Name"]] = {"mean": torch.zeros(c, device=device), "var": torch.ones(c, device=device)}
 
     def parameters(self):
         return list(self.params.values())
@@ -292,22 +292,22 @@ def adversarial(logits, labels, kind):
 class GANStep:
     """The two graphs, their optimizers and fixed inputs; step() is one GAN.Step."""
 
-    def __init__(self, model, batch, loss, seed):
-        gen = torch.Generator().manual_seed(seed)
+    def __init__(self, model, batch, loss, seed, device="cpu"):
+        gen = torch.Generator().manual_seed(seed)  # on the CPU; tensors then move to device
         torch.manual_seed(seed)  # dropout draws from torch's global stream
-        self.G = Graph(model["Generator"], gen)
-        self.D = Graph(model["Discriminator"], gen)
+        self.G = Graph(model["Generator"], gen, device)
+        self.D = Graph(model["Discriminator"], gen, device)
         self.loss = loss
         shape = next(v["Shape"] for v in model["Generator"]["Inputs"] if v["Name"] == "source")
         # BenchmarkGANStep's data: uniform sources in [-1, 1], targets their negatives.
-        self.source = torch.rand([batch] + shape, generator=gen) * 2 - 1
+        self.source = (torch.rand([batch] + shape, generator=gen) * 2 - 1).to(device)
         self.target = -self.source
         # Other generator inputs (a cross-attention "concept" embedding) get N(0, 1)
         # values; gan.go feeds only "source" (see README).
         self.g_inputs = {"source": self.source}
         for v in model["Generator"]["Inputs"]:
             if v["Name"] != "source":
-                self.g_inputs[v["Name"]] = torch.randn([batch] + v["Shape"], generator=gen)
+                self.g_inputs[v["Name"]] = torch.randn([batch] + v["Shape"], generator=gen).to(device)
         self.d_source = torch.cat([self.source, self.source])  # (2B, C, H, W)
         self.g_opt = torch.optim.Adam(self.G.parameters(), lr=LR, betas=BETAS, eps=ADAM_EPS)
         self.d_opt = torch.optim.Adam(self.D.parameters(), lr=LR, betas=BETAS, eps=ADAM_EPS)
@@ -345,8 +345,15 @@ def run(args):
     torch.set_num_threads(args.threads)
     if torch.get_num_interop_threads() != 1:  # settable once, before any parallel work
         torch.set_num_interop_threads(1)
+    cuda = args.device.startswith("cuda")
+    if cuda:
+        # FP32 as dnw's CUDA backend computes by default; torch's default lets
+        # cuDNN's convolutions use TF32 tensor cores (--tf32, against DNW_TF32=1).
+        torch.backends.cudnn.allow_tf32 = args.tf32
+        torch.backends.cuda.matmul.allow_tf32 = args.tf32
+        torch.backends.cudnn.benchmark = True  # the fastest convolution algorithm per shape
     model = load_model(args.ir)
-    s = GANStep(model, args.batch, args.loss, args.seed)
+    s = GANStep(model, args.batch, args.loss, args.seed, args.device)
     for g in (s.G, s.D):
         if g.num_params() != g.ir_param_count:
             raise AssertionError(f"graph {g.name}: built {g.num_params()} parameters, the IR has {g.ir_param_count}")
@@ -354,13 +361,17 @@ def run(args):
         s.step()
     times = []
     for _ in range(args.steps):
+        if cuda:
+            torch.cuda.synchronize()
         start = time.perf_counter()
-        losses = s.step()
+        losses = s.step()  # .item() of the losses waits for the GPU
         times.append((time.perf_counter() - start) * 1000)
         if not all(math.isfinite(v) for v in losses.values()):
             raise RuntimeError(f"non-finite losses {losses}")
     return {
         "torch_version": torch.__version__,
+        "device": torch.cuda.get_device_name(torch.device(args.device)) if cuda else "cpu",
+        "tf32": bool(cuda and args.tf32),
         "threads": torch.get_num_threads(),
         "batch": args.batch,
         "steps": args.steps,
@@ -381,6 +392,8 @@ def parse_args(argv):
     ap.add_argument("--steps", type=int, default=5, help="timed steps")
     ap.add_argument("--loss", choices=("lsgan", "bce"), default="lsgan")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+    ap.add_argument("--tf32", action="store_true", help="on a GPU, let convolutions and products use TF32 (torch's default for cuDNN)")
     args = ap.parse_args(argv)
     if args.batch < 1 or args.threads < 1 or args.steps < 1 or args.warmup < 0:
         ap.error("--batch, --threads and --steps must be ≥ 1 and --warmup ≥ 0")

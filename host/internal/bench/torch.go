@@ -24,6 +24,8 @@ const DefaultPython = "/usr/bin/python3"
 // torchReport is the one JSON line the script prints.
 type torchReport struct {
 	TorchVersion string    `json:"torch_version"`
+	Device       string    `json:"device"`
+	TF32         bool      `json:"tf32"`
 	Threads      int       `json:"threads"`
 	MsPerStep    float64   `json:"ms_per_step"`
 	MsAll        []float64 `json:"ms_all"`
@@ -53,7 +55,10 @@ func Torch(ctx context.Context, python, script string, model ir.Model, c TrainCo
 	cmd := exec.CommandContext(ctx, python, script, "--ir", irPath,
 		"--batch", strconv.Itoa(c.Batch), "--threads", strconv.Itoa(threads),
 		"--warmup", strconv.Itoa(c.Warmup), "--steps", strconv.Itoa(c.Steps),
-		"--loss", c.Loss, "--seed", strconv.FormatUint(c.Seed, 10))
+		"--loss", c.Loss, "--seed", strconv.FormatUint(c.Seed, 10), "--device", c.Device.String())
+	if c.TF32 {
+		cmd.Args = append(cmd.Args, "--tf32")
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -67,7 +72,14 @@ func Torch(ctx context.Context, python, script string, model ir.Model, c TrainCo
 		return Result{}, fmt.Errorf("bench: PyTorch built %d + %d parameters, the IR has %d + %d: not the same architecture",
 			rep.GenParams, rep.DiscParams, model.Generator.NumParams(), model.Discriminator.NumParams())
 	}
-	return Result{Engine: "torch " + rep.TorchVersion, Backend: "PyTorch CPU", Threads: rep.Threads,
+	backend := "PyTorch CPU"
+	if !c.Device.IsCPU() {
+		backend = "PyTorch CUDA, " + rep.Device
+		if rep.TF32 {
+			backend += ", TF32"
+		}
+	}
+	return Result{Engine: "torch " + rep.TorchVersion, Backend: backend, Threads: rep.Threads,
 		MsPerStep: rep.MsPerStep, MsAll: rep.MsAll, GenParams: rep.GenParams, DiscParams: rep.DiscParams}, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"dnw/host/internal/device"
 	"dnw/host/internal/engine"
 	"dnw/kernels"
 	"dnw/sdk/ir"
@@ -21,6 +22,8 @@ type TrainConfig struct {
 	Steps  int // timed steps
 	Loss   string
 	Seed   uint64
+	Device device.Name `json:"-"` // where dnw's step runs: the CPU (the zero value) or a GPU; printed as its name
+	TF32   bool        // on a GPU, both sides' matrix products and convolutions may use TF32 tensor cores
 }
 
 // Result is the timing of one side.
@@ -39,7 +42,7 @@ func Train(model ir.Model, c TrainConfig, progress func(step int)) (Result, erro
 	if c.Batch < 1 || c.Steps < 1 || c.Warmup < 0 {
 		return Result{}, fmt.Errorf("bench: batch %d and steps %d must be ≥ 1, warmup %d ≥ 0", c.Batch, c.Steps, c.Warmup)
 	}
-	g, err := engine.NewGAN(model, nil, engine.GANConfig{Loss: c.Loss, LambdaL1: 100, LR: 2e-4, Batch: c.Batch}, c.Seed)
+	g, err := engine.NewGAN(model, nil, engine.GANConfig{Loss: c.Loss, LambdaL1: 100, LR: 2e-4, Batch: c.Batch, Device: c.Device}, c.Seed)
 	if err != nil {
 		return Result{}, err
 	}
@@ -47,6 +50,12 @@ func Train(model ir.Model, c TrainConfig, progress func(step int)) (Result, erro
 	src, tgt := randomPairs(c.Batch*3*c.Size*c.Size, c.Seed)
 	r := Result{Engine: "dnw", Backend: kernels.BLAS, Threads: runtime.GOMAXPROCS(0),
 		GenParams: model.Generator.NumParams(), DiscParams: model.Discriminator.NumParams()}
+	if !c.Device.IsCPU() {
+		r.Backend = c.Device.String()
+		if c.TF32 {
+			r.Backend += ", TF32"
+		}
+	}
 	for i := range c.Warmup + c.Steps {
 		start := time.Now()
 		if _, err := g.Step(src, tgt); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 
@@ -26,13 +27,17 @@ plugin (pix2pix's objective: LSGAN or BCE + 100·L1, Adam lr 2e-4, β1 0.5) on r
 step in PyTorch (bench/torch/gan_step.py interprets the same arch IR; Debian's
 python3-torch, under /usr/bin/python3) with as many threads as dnw uses (GOMAXPROCS),
 and prints the ratio. Run it from the repository root. docs/benchmarks.md records the
-figures.
+figures. --device cuda (or cuda:N) times dnw's step on a GPU (bin/dnw-cuda, built by
+make cuda) and, with --torch, PyTorch's eager step on the same GPU (--python names an
+interpreter with a CUDA build of torch). Both compute in FP32 unless --tf32 lets both
+use TF32 tensor cores.
 
 Examples:
   dnw bench train
   dnw bench train --torch --steps 10
   GOMAXPROCS=1 dnw bench train --torch
-  dnw bench train --arch arch.e2gan --option width=32 --batch 4 --json`,
+  dnw bench train --arch arch.e2gan --option width=32 --batch 4 --json
+  dnw bench train --device cuda --torch --python python3 --size 256 --batch 32`,
 	run: runBench,
 }
 
@@ -51,6 +56,8 @@ func runBench(ctx context.Context, a *app, args []string) error {
 	python := flags.String("python", bench.DefaultPython, "Python interpreter with torch, for --torch")
 	script := flags.String("torch-script", bench.TorchScript, "the PyTorch side, for --torch")
 	asJSON := flags.Bool("json", false, "print the results as JSON")
+	dev := flags.String("device", "cpu", "compute device of dnw's step (and, with --torch, of PyTorch's): cpu, cuda or cuda:N")
+	flags.BoolVar(&c.TF32, "tf32", false, "on a GPU, let both sides' products use TF32 tensor cores (dnw: DNW_TF32=1; PyTorch: allow_tf32); FP32 otherwise")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
@@ -63,6 +70,12 @@ func runBench(ctx context.Context, a *app, args []string) error {
 	}
 	if c.Loss != "lsgan" && c.Loss != "bce" {
 		return usagef("--loss %q: want lsgan or bce", c.Loss)
+	}
+	if c.Device, err = flagDevice(*dev); err != nil {
+		return err
+	}
+	if c.TF32 {
+		os.Setenv("DNW_TF32", "1") // read by the CUDA backend when it opens a stream
 	}
 	opts, err := parseOptions(options)
 	if err != nil {
@@ -138,7 +151,7 @@ func parseOptions(kvs []string) (sdk.Options, error) {
 
 func (a *app) printBench(arch string, c bench.TrainConfig, results []bench.Result, asJSON bool) error {
 	if asJSON {
-		out := map[string]any{"arch": arch, "config": c, "results": results}
+		out := map[string]any{"arch": arch, "config": c, "device": c.Device.String(), "results": results}
 		if len(results) == 2 {
 			out["ratio"] = results[0].MsPerStep / results[1].MsPerStep
 		}

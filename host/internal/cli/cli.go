@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"dnw/host/internal/config"
+	"dnw/host/internal/device"
 	"dnw/host/internal/progress"
 	"dnw/host/internal/runstore"
 	"dnw/sdk"
@@ -64,7 +65,8 @@ Examples:
 Run 'dnw <command> --help' for a command's flags and examples. Experiment files are
 documented in experiments/README.md.
 
-Exit codes: 0 success, 1 failure, 2 bad input (file, key, value or flag), 130 interrupted.
+Exit codes: 0 success, 1 failure, 2 bad input (file, key, value or flag; a device this
+binary or machine lacks), 130 interrupted.
 `
 
 // Main runs dnw with the given arguments (without the program name) and returns the
@@ -131,6 +133,10 @@ func (a *app) exit(err error) int {
 		fmt.Fprintf(a.stderr, "dnw %s: interrupted: %v\n", c.name, err)
 		return ExitInterrupted
 	case errors.Is(err, runstore.ErrBusy):
+		fmt.Fprintf(a.stderr, "dnw %s: %v\n", c.name, err)
+		return ExitUsage
+	case errors.Is(err, device.ErrUnavailable):
+		// The user's to fix, as a bad flag is: another binary, machine or device.
 		fmt.Fprintf(a.stderr, "dnw %s: %v\n", c.name, err)
 		return ExitUsage
 	}

@@ -26,7 +26,9 @@ on a prompt: it embeds the prompt with the run's text-encoder plugin, predicts a
 chunks of the LoRA in one batch — in one denoising step from noise at t* (the
 paper's method), or by DDIM sampling — and writes the LoRA as safetensors, one
 tensor per LoRA parameter, named as the engine names them. It prints the time taken
-by each part.
+by each part. It computes on the CPU unless --device names a GPU (cuda, cuda:N; that
+needs bin/dnw-cuda, built by make cuda): a prediction is one batch, cheap anywhere,
+so it does not follow the run's experiment.device.
 
 Examples:
   dnw predict --run runs/quickstart --prompt "sepia photograph as pixel art"
@@ -44,6 +46,7 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	steps := flags.Int("ddim-steps", 0, "steps of DDIM sampling (default: the run's weightgen.ddim_steps)")
 	seed := flags.Uint64("seed", 0, "seed of the starting noise")
 	guidance := flags.Float64("guidance", -1, "classifier-free guidance scale: 1 the prompt alone, below 1 toward the unconditional prediction (default: the run's weightgen.guidance)")
+	devName := flags.String("device", "cpu", "compute device: cpu, cuda or cuda:N")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
@@ -53,6 +56,10 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	}
 	if *run == "" || strings.TrimSpace(*prompt) == "" {
 		return usagef("--run and --prompt are required")
+	}
+	dev, err := flagDevice(*devName)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	path := filepath.Join(*run, "stages/weightgen/denoiser.safetensors")
@@ -84,7 +91,7 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	}
 	textTime := time.Since(textStart)
 
-	p, err := saved.Predictor()
+	p, err := saved.Predictor(dev)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ import (
 
 var runCmd = &command{
 	name:    "run",
-	args:    "[FILE | RUN_DIR] [--out DIR] [--set KEY=VALUE]... [--until STAGE] [--jobs N] [--log-level LEVEL]",
+	args:    "[FILE | RUN_DIR] [--out DIR] [--set KEY=VALUE]... [--until STAGE] [--jobs N] [--device DEVICE] [--log-level LEVEL]",
 	summary: "run an experiment, or resume a run directory",
 	help: `Runs the experiment's pipeline into a run directory: --out, else experiment.out,
 else runs/<experiment.name>. Without a FILE, runs the embedded default experiment
@@ -47,10 +47,16 @@ cleanly after saving a checkpoint; a second Ctrl-C stops at once.
 later run without it finds them done and goes on. --jobs N lets stage collect train N
 concepts at once.
 
-The run directory holds config.toml (the resolved experiment), manifest.json (versions,
-machine, seed, times, every stage's state and artifacts), logs/dnw.log and stages/.
-On a terminal, long stages show a progress bar; otherwise a progress line is logged
-every 10 s.
+--device cpu|cuda|cuda:N computes on that device, over experiment.device (default
+"cpu"). A GPU needs bin/dnw-cuda (make cuda) on a machine with an NVIDIA GPU; dnw
+checks the device before any work and exits with code 2 if it is missing. The device
+is part of every stage's fingerprint: a run resumed on another device computes its
+stages again.
+
+The run directory holds config.toml (the resolved experiment), manifest.json
+(versions, machine, device, seed, times, every stage's state and artifacts),
+logs/dnw.log and stages/. On a terminal, long stages show a progress bar; otherwise a
+progress line is logged every 10 s.
 
 Examples:
   dnw run experiments/selftest.toml
@@ -69,6 +75,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	jobs := flags.Int("jobs", 1, "concepts a stage trains at once (collect); each already uses every core for its kernels")
 	until := flags.String("until", "", "stop after this stage (e.g. pairs, collect); a later run without it goes on from there")
 	cacheDir := flags.String("cache", os.Getenv(envCacheDir), "stage cache directory: restore stages it holds, keep those that finish (default $"+envCacheDir+"; none when empty)")
+	dev := flags.String("device", "", "compute device: cpu, cuda or cuda:N (default experiment.device, else cpu)")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
@@ -89,6 +96,9 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	}
 	r, err := src.load(sets)
 	if err != nil {
+		return err
+	}
+	if err := runDevice(*dev, r); err != nil {
 		return err
 	}
 	cfg := &r.Config
@@ -148,7 +158,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	log.Info("run started", "dir", dir, "experiment", cfg.Experiment.Name,
-		"pipeline", p.Name, "seed", cfg.Experiment.Seed)
+		"pipeline", p.Name, "seed", cfg.Experiment.Seed, "device", cfg.Device().String())
 
 	ctx, stop := signalContext(ctx)
 	defer stop()
@@ -259,7 +269,7 @@ func (a *app) startSession(run *runstore.Run, r *config.Resolved, plugins []runs
 	}
 	sum := sha256.Sum256(data)
 	bi := buildinfo.Read()
-	m.Experiment, m.Pipeline, m.Seed = cfg.Experiment.Name, cfg.Experiment.Pipeline, cfg.Experiment.Seed
+	m.Experiment, m.Pipeline, m.Seed, m.Device = cfg.Experiment.Name, cfg.Experiment.Pipeline, cfg.Experiment.Seed, cfg.Device().String()
 	m.ConfigSHA256, m.Build, m.Plugins, m.Extensions = hex.EncodeToString(sum[:]), bi, plugins, exts
 	m.Started, m.Ended, m.Status, m.Error = now, nil, runstore.Running, ""
 	m.Sessions = append(m.Sessions, runstore.Session{

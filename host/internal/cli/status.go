@@ -88,6 +88,9 @@ func printStatus(w io.Writer, dir string, m *runstore.Manifest, p stage.Pipeline
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "run\t%s\n", dir)
 	fmt.Fprintf(tw, "experiment\t%s (pipeline %s, seed %d)\n", m.Experiment, m.Pipeline, m.Seed)
+	if m.Device != "" { // runs made before dnw recorded it computed on the CPU
+		fmt.Fprintf(tw, "device\t%s\n", m.Device)
+	}
 	fmt.Fprintf(tw, "status\t%s\n", state)
 	fmt.Fprintf(tw, "dnw\t%s (%s), %s, %s/%s\n", m.Build.Version, commit, m.Build.GoVersion, m.Build.OS, m.Build.Arch)
 	fmt.Fprintf(tw, "sessions\t%d, last started %s\n", len(m.Sessions), m.Started.Local().Format(time.DateTime))

@@ -29,6 +29,7 @@ type Experiment struct {
 	Seed        int64  `toml:"seed" min:"0" doc:"root seed; every stage derives its own random stream from it and its name"`
 	Out         string `toml:"out" doc:"run directory, relative to the working directory; empty means runs/NAME; --out wins"`
 	Pipeline    string `toml:"pipeline" enum:"paper,base,selftest" doc:"paper: the denoised-weights pipeline; base: only its base generator (stage base); selftest: a small deterministic pipeline that checks the runner"`
+	Device      string `toml:"device" pattern:"device" doc:"where the tensors compute: cpu, cuda (the first GPU) or cuda:N; cuda needs bin/dnw-cuda (make cuda) and an NVIDIA GPU; --device wins; part of every stage's fingerprint, since devices round differently"`
 }
 
 // Data describes where concepts and paired images come from.
@@ -152,7 +153,7 @@ type Selftest struct {
 // they do not; the issue that implements a stage owns its numbers.
 func Default() Config {
 	return Config{
-		Experiment: Experiment{Seed: 0, Pipeline: "paper"},
+		Experiment: Experiment{Seed: 0, Pipeline: "paper", Device: "cpu"},
 		Data: Data{
 			Source: "procedural", ImageSize: 64,
 			TrainConcepts: 60, HeldoutConcepts: 12, Paraphrases: 3,

@@ -57,6 +57,12 @@ func TestLoadErrorsNameFileLineKeyAndHint(t *testing.T) {
 			`f.toml:2: experiment.name: "has space" is not a valid name (letters, digits, '.', '_', '-'; not empty)`},
 		{"plugin of the wrong kind", "[experiment]\nname = \"x\"\n[model]\narch = \"lora.e2gan\"\n",
 			`f.toml:4: model.arch: "lora.e2gan" is not a arch plugin id (lowercase, like arch.NAME)`},
+		{"device that is not one", "[experiment]\nname = \"x\"\ndevice = \"gpu\"\n",
+			`f.toml:3: experiment.device: "gpu" is not a device (cpu, cuda, or cuda:N for the GPU numbered N = 0, 1, …)`},
+		{"negative GPU", "[experiment]\nname = \"x\"\n\ndevice = \"cuda:-1\"\n",
+			`f.toml:4: experiment.device: "cuda:-1" is not a device (cpu, cuda, or cuda:N for the GPU numbered N = 0, 1, …)`},
+		{"GPU not a number", "[experiment]\ndevice = \"cuda:x\"\nname = \"x\"\n",
+			`f.toml:2: experiment.device: "cuda:x" is not a device (cpu, cuda, or cuda:N for the GPU numbered N = 0, 1, …)`},
 		{"bad duration", "[experiment]\nname = \"x\"\n[selftest]\nstep_delay = \"2 ms\"\n",
 			`f.toml:4: selftest.step_delay: "2 ms" is not a duration such as "2ms" or "1m30s"`},
 		{"section as a value", "experiment = 3\n",
@@ -292,5 +298,29 @@ func TestSchemaIsDocumented(t *testing.T) {
 				t.Errorf("key %s has no doc", f.Key)
 			}
 		}
+	}
+}
+
+// A device name only has to parse: Load does not ask whether this binary or
+// machine has the device, so that dnw validate passes on a machine without a GPU.
+func TestDeviceNamesLoad(t *testing.T) {
+	for value, want := range map[string]string{"cpu": "cpu", "cuda": "cuda:0", "cuda:0": "cuda:0", "cuda:1": "cuda:1", "cuda:12": "cuda:12"} {
+		dir := writeFiles(t, map[string]string{"f.toml": "[experiment]\nname = \"x\"\ndevice = \"" + value + "\"\n"})
+		r, err := Load(filepath.Join(dir, "f.toml"), nil)
+		if err != nil {
+			t.Errorf("device = %q: %v", value, err)
+			continue
+		}
+		if got := r.Config.Device().String(); got != want {
+			t.Errorf("device = %q is %s, want %s", value, got, want)
+		}
+	}
+	r, err := Load(filepath.Join(writeFiles(t, map[string]string{"f.toml": "[experiment]\nname = \"x\"\n"}), "f.toml"),
+		[]string{"experiment.device=cuda:3"})
+	if err != nil || r.Config.Device().String() != "cuda:3" {
+		t.Errorf("--set experiment.device=cuda:3: %v, %+v", err, r)
+	}
+	if d := Default(); !d.Device().IsCPU() {
+		t.Errorf("default device %s, want the CPU", d.Device())
 	}
 }

@@ -36,7 +36,7 @@ type Field struct {
 	Doc      string
 	Min, Max *float64 // bounds of numbers (of each element, for arrays)
 	Enum     []string // allowed strings (of each element, for arrays)
-	Pattern  string   // "name", or "plugin:KIND" for a plugin id of that kind; see checkPattern
+	Pattern  string   // "name", "device", or "plugin:KIND" for a plugin id of that kind; see checkPattern
 	Required bool
 
 	index []int // reflect path into Config

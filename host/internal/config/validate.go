@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"dnw/host/internal/device"
 	"dnw/sdk"
 )
 
@@ -84,6 +85,12 @@ func checkPattern(f *Field, s string, fail func(key, hint, format string, args .
 		fail(f.Key, "", "%q is not a valid name (letters, digits, '.', '_', '-'; not empty)", s)
 	case isPlugin && (!pluginPattern.MatchString(s) || !strings.HasPrefix(s, kind+".")):
 		fail(f.Key, "", "%q is not a %s plugin id (lowercase, like %s.NAME)", s, kind, kind)
+	case f.Pattern == "device":
+		// Only the name: whether this binary and machine have the device is dnw run's
+		// check (device.Check), so that a config validates on a machine without it.
+		if _, err := device.Parse(s); err != nil {
+			fail(f.Key, "", "%q is not a device (cpu, cuda, or cuda:N for the GPU numbered N = 0, 1, …)", s)
+		}
 	}
 }
 

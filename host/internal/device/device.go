@@ -56,19 +56,23 @@ func Check(n Name, key string) error {
 	if n.IsCPU() {
 		return nil
 	}
+	cpu := key + ` = "cpu"`
+	if strings.HasPrefix(key, "-") {
+		cpu = key + " cpu"
+	}
 	if !cudaCompiled {
 		return fmt.Errorf("%w: %s = %q: this dnw was built without the CUDA backend (its backends: %s); "+
-			"build bin/dnw-cuda with `make cuda` and run that on a machine with an NVIDIA GPU, or use %s = \"cpu\"",
-			ErrUnavailable, key, n.String(), strings.Join(Backends(), ", "), key)
+			"build bin/dnw-cuda with `make cuda` and run that on a machine with an NVIDIA GPU, or use %s",
+			ErrUnavailable, key, n.String(), strings.Join(Backends(), ", "), cpu)
 	}
 	count, err := cudaDevices()
 	if err != nil {
-		return fmt.Errorf("%w: %s = %q: no usable NVIDIA GPU: %v; run on a machine with an NVIDIA GPU and its driver, or use %s = \"cpu\"",
-			ErrUnavailable, key, n.String(), err, key)
+		return fmt.Errorf("%w: %s = %q: no usable NVIDIA GPU: %v; run on a machine with an NVIDIA GPU and its driver, or use %s",
+			ErrUnavailable, key, n.String(), err, cpu)
 	}
 	if n.Index >= count {
-		return fmt.Errorf("%w: %s = %q: this machine has %d CUDA device(s), numbered from 0; pick one of them, or use %s = \"cpu\"",
-			ErrUnavailable, key, n.String(), count, key)
+		return fmt.Errorf("%w: %s = %q: this machine has %d CUDA device(s), numbered from 0; pick one of them, or use %s",
+			ErrUnavailable, key, n.String(), count, cpu)
 	}
 	return nil
 }

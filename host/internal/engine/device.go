@@ -60,6 +60,7 @@ func compileOnDevice(dev device.Name, g ir.Graph, batch int, seed uint64) (*Mode
 	o := tapeOptions(batch, seed, nil, 0)
 	m, err := tape.Compile(be, g, o)
 	if err != nil {
+		be.Close()
 		return nil, err
 	}
 	return &Model{dev: &onDevice{model: m, opts: o}}, nil
@@ -73,6 +74,7 @@ func newDeviceGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed 
 	gen, disc := tapeOptions(cfg.Batch, seed, placement, seed), tapeOptions(2*cfg.Batch, seed+1, nil, 0)
 	tg, err := tape.NewGAN(be, model, tape.GANConfig{Loss: cfg.Loss, LambdaL1: cfg.LambdaL1, LR: cfg.LR, Batch: cfg.Batch}, gen, disc)
 	if err != nil {
+		be.Close()
 		return nil, err
 	}
 	return &GAN{Gen: &Model{dev: &onDevice{tg.Gen, gen}}, Disc: &Model{dev: &onDevice{tg.Disc, disc}}, cfg: cfg, dev: tg}, nil
@@ -131,6 +133,7 @@ func newDeviceRegression(g ir.Graph, batch int, seed uint64, opt *Adam, ema floa
 	o := tapeOptions(batch, seed, nil, 0)
 	tr, err := tape.NewRegression(be, g, o, opt.LR, opt.Beta1, ema)
 	if err != nil {
+		be.Close()
 		return nil, err
 	}
 	r := &Regression{Model: &Model{dev: &onDevice{tr.Model, o}}, Opt: opt, dev: tr}

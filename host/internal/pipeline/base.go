@@ -68,7 +68,7 @@ func runBase(ctx context.Context, env *stage.Env) error {
 		return err
 	}
 	gan, err := engine.NewGAN(model, nil, engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1,
-		LR: c.Base.LR, Batch: c.Base.Batch}, uint64(c.Experiment.Seed))
+		LR: c.Base.LR, Batch: c.Base.Batch, Device: c.Device()}, uint64(c.Experiment.Seed))
 	if err != nil {
 		return err
 	}

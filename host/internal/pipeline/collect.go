@@ -64,7 +64,7 @@ func runCollect(ctx context.Context, env *stage.Env) error {
 		keep = append(keep, cc.Steps-k*cc.Every)
 	}
 	fit := ganFit{Model: model, Placement: &placement, Base: in.Base, Disc: in.Disc,
-		GAN:   engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: cc.LR, Batch: cc.Batch},
+		GAN:   engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: cc.LR, Batch: cc.Batch, Device: c.Device()},
 		Steps: cc.Steps, EvalEvery: cc.EvalEvery, Keep: keep, Metric: metric, Seed: uint64(c.Experiment.Seed)}
 
 	train, heldout := in.Catalogue.Train(), in.Catalogue.Heldout()

@@ -93,7 +93,7 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 	if err != nil {
 		return err
 	}
-	src, err := newInitSources(ctx, kept, textPlugin.(sdk.TextEncoder), textOpts, saved, uint64(c.Experiment.Seed))
+	src, err := newInitSources(ctx, kept, textPlugin.(sdk.TextEncoder), textOpts, saved, uint64(c.Experiment.Seed), c.Device())
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 
 	env.Log.Info("fine-tuning held-out concepts", "concepts", len(heldout), "methods", ft.Methods, "steps", ft.Steps,
 		"eval_every", ft.EvalEvery, "metric", metric.Name, "jobs", env.Jobs)
-	gan := engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: ft.LR, Batch: ft.Batch}
+	gan := engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: ft.LR, Batch: ft.Batch, Device: c.Device()}
 	loraGAN := gan
 	loraGAN.LR = ft.LoRALR
 	sampleSteps := sampleSteps(ft.Steps, ft.EvalEvery)

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"dnw/host/internal/concepts"
+	"dnw/host/internal/device"
 	"dnw/host/internal/weightgen"
 	"dnw/sdk"
 )
@@ -72,7 +73,9 @@ type initSources struct {
 	seed      uint64
 }
 
-func newInitSources(ctx context.Context, kept []keptCheckpoint, enc sdk.TextEncoder, opts sdk.Options, saved weightgen.Saved, seed uint64) (*initSources, error) {
+// newInitSources gathers what the methods start from; the weight generator predicts on dev.
+func newInitSources(ctx context.Context, kept []keptCheckpoint, enc sdk.TextEncoder, opts sdk.Options, saved weightgen.Saved, seed uint64,
+	dev device.Name) (*initSources, error) {
 	src := &initSources{kept: kept, mean: meanVector(kept), last: map[string][]float32{}, encoder: enc, textOpts: opts, saved: saved, seed: seed}
 	for _, k := range kept {
 		src.last[k.concept] = k.vector // the index lists a concept's checkpoints in step order
@@ -81,7 +84,7 @@ func newInitSources(ctx context.Context, kept []keptCheckpoint, enc sdk.TextEnco
 	if src.promptEmb, _, err = embedPrompts(ctx, enc, opts, kept); err != nil {
 		return nil, err
 	}
-	if src.predictor, err = saved.Predictor(); err != nil {
+	if src.predictor, err = saved.Predictor(dev); err != nil {
 		return nil, err
 	}
 	return src, nil

@@ -112,7 +112,7 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 		Heads: w.Heads, TextDim: dim, SinDim: max(2, w.Widths[0]/2*2), BlockIndex: w.BlockIndex, Output: w.Output, Chunks: len(layout.Chunks),
 		TextRoute: w.TextRoute, RouteRank: w.TextRank}
 	tr, err := weightgen.NewTrainer(spec, tables, weightgen.TrainConfig{Batch: w.Batch, LR: w.LR, Steps: w.Steps,
-		WeightDecay: w.WeightDecay, EMA: w.EMA, TextDropout: w.TextDropout, Loss: w.Loss}, uint64(c.Experiment.Seed))
+		WeightDecay: w.WeightDecay, EMA: w.EMA, TextDropout: w.TextDropout, Loss: w.Loss, Device: c.Device()}, uint64(c.Experiment.Seed))
 	if err != nil {
 		return err
 	}
@@ -342,7 +342,7 @@ func checkHeldout(ctx context.Context, env *stage.Env, saved weightgen.Saved, en
 	if err != nil {
 		return check, err
 	}
-	p, err := saved.Predictor()
+	p, err := saved.Predictor(env.Config.Device())
 	if err != nil {
 		return check, err
 	}

@@ -24,8 +24,9 @@ type Manifest struct {
 	Experiment   string         `json:"experiment"`
 	Pipeline     string         `json:"pipeline"`
 	Seed         int64          `json:"seed"`
-	ConfigSHA256 string         `json:"config_sha256"` // of config.toml
-	Build        buildinfo.Info `json:"build"`         // of the latest session
+	Device       string         `json:"device,omitempty"` // where the latest session computed, canonical: "cpu", "cuda:0"; empty in runs made before dnw recorded it
+	ConfigSHA256 string         `json:"config_sha256"`    // of config.toml
+	Build        buildinfo.Info `json:"build"`            // of the latest session
 	Created      time.Time      `json:"created"`
 	Started      time.Time      `json:"started"` // latest session
 	Ended        *time.Time     `json:"ended,omitempty"`

@@ -140,7 +140,7 @@ func sampleManifest() *Manifest {
 	t0 := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	t1 := t0.Add(90 * time.Second)
 	return &Manifest{
-		Format: ManifestFormat, Experiment: "exp", Pipeline: "selftest", Seed: 42,
+		Format: ManifestFormat, Experiment: "exp", Pipeline: "selftest", Seed: 42, Device: "cuda:1",
 		ConfigSHA256: sha("config"),
 		Build:        buildinfo.Info{Version: "1.2.3", GoVersion: "go1.26", OS: "linux", Arch: "amd64", NumCPU: 2},
 		Created:      t0, Started: t0, Ended: &t1, Status: Done,
@@ -168,6 +168,10 @@ func TestManifestRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, r.Manifest) {
 		t.Errorf("ReadManifest = %+v\nwant %+v", got, r.Manifest)
+	}
+	// Tools read the file itself: the device is recorded under its documented name.
+	if data, err := os.ReadFile(filepath.Join(dir, ManifestFile)); err != nil || !strings.Contains(string(data), `"device": "cuda:1"`) {
+		t.Errorf("manifest.json does not record the device (%v):\n%s", err, data)
 	}
 	r.Close()
 

@@ -262,7 +262,8 @@ func (r *Runner) extensionIdentities(s *Stage) []string {
 }
 
 // fingerprint hashes what a stage's result depends on: the values of its config keys,
-// the seed, the digests of its inputs, and the identity of the plugins it calls.
+// the seed and the device, the digests of its inputs, and the identity of the plugins
+// it calls.
 func (r *Runner) fingerprint(s *Stage) (string, error) {
 	inputs := map[string]string{}
 	for _, in := range s.Inputs {
@@ -290,7 +291,7 @@ func (r *Runner) fingerprint(s *Stage) (string, error) {
 		Inputs     map[string]string
 		Plugins    []string
 		Extensions []string `json:",omitempty"`
-	}{s.Name, r.Config.Values(append([]string{"experiment.seed"}, s.Keys...)...), inputs, plugins, r.extensionIdentities(s)})
+	}{s.Name, s.configValues(r.Config), inputs, plugins, r.extensionIdentities(s)})
 	if err != nil {
 		return "", fmt.Errorf("stage %s: fingerprint: %w", s.Name, err)
 	}

@@ -16,9 +16,21 @@ type Stage struct {
 	Doc     string   // one line, shown by dnw status and --help
 	Inputs  []string // artifacts of earlier stages it reads, as "stage/file"
 	Outputs []string // files it must leave in its own directory
-	Keys    []string // config keys or whole sections it depends on (experiment.seed always counts)
+	Keys    []string // config keys or whole sections it depends on (experiment.seed and experiment.device always count)
 	Plugins []string // config keys naming the plugins it calls ("model.arch"); their ids, versions and checksums count too
 	Run     func(ctx context.Context, env *Env) error
+}
+
+// configValues are the config values the stage's result depends on: those of its
+// keys, experiment.seed, and experiment.device (canonical, "cuda:0") when it is a GPU.
+// Every stage depends on the device, since devices round differently; the CPU adds
+// nothing, so that runs made before experiment.device existed keep their fingerprints.
+func (s *Stage) configValues(c *config.Config) map[string]any {
+	v := c.Values(append([]string{"experiment.seed"}, s.Keys...)...)
+	if d := c.Device(); !d.IsCPU() {
+		v["experiment.device"] = d.String()
+	}
+	return v
 }
 
 // Pipeline is an ordered list of stages.
@@ -96,7 +108,7 @@ func (p Pipeline) SharedPrefix(configs []*config.Config) string {
 					ids = append(ids, u.ID)
 				}
 			}
-			return fmt.Sprint(c.Values(append([]string{"experiment.seed"}, s.Keys...)...), ids)
+			return fmt.Sprint(s.configValues(c), ids)
 		}
 		want := same(configs[0])
 		for _, c := range configs[1:] {

@@ -1,10 +1,12 @@
 package weightgen
 
 import (
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"testing"
 
+	"dnw/host/internal/device"
 	"dnw/host/internal/engine"
 )
 
@@ -41,10 +43,26 @@ func (d benchDenoiser) String() string {
 var benchDenoisers = []benchDenoiser{{[3]int{64, 128, 256}, 4, RouteNone}, {[3]int{16, 32, 64}, 4, RouteNone},
 	{[3]int{16, 32, 32}, 4, RouteNone}, {[3]int{8, 16, 32}, 4, RouteNone}, {[3]int{8, 16, 32}, 4, RouteLinear}}
 
+// benchDevice is where the benchmarks run: -device cuda (with a test binary built
+// with the dnw_cuda tag) times them on a GPU.
+var benchDevice = flag.String("device", "cpu", "device of the benchmarks: cpu, cuda or cuda:N")
+
+func benchDev(b *testing.B) device.Name {
+	d, err := device.Parse(*benchDevice)
+	if err == nil {
+		err = device.Check(d, "-device")
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d
+}
+
 // BenchmarkPredictE2GAN times one-step prediction of all 210 chunks of the default
 // E2GAN LoRA in one batch (the paper's generation step), per denoiser size.
 //
 //	go test -tags openblas ./host/internal/weightgen -run '^$' -bench PredictE2GAN -benchtime 5x
+//	weightgen.test -test.run '^$' -test.bench PredictE2GAN -test.benchtime 20x -device cuda   (make cuda-tests)
 func BenchmarkPredictE2GAN(b *testing.B) {
 	for _, d := range benchDenoisers {
 		b.Run(d.String(), func(b *testing.B) {
@@ -57,7 +75,7 @@ func BenchmarkPredictE2GAN(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			p, err := NewPredictor(spec, linearTables(1000), m.Tensors())
+			p, err := NewPredictor(spec, linearTables(1000), m.Tensors(), benchDev(b))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -85,7 +103,7 @@ func BenchmarkTrainE2GAN(b *testing.B) {
 	for _, d := range benchDenoisers {
 		b.Run(d.String(), func(b *testing.B) {
 			spec := d.spec()
-			tr, err := NewTrainer(spec, linearTables(1000), TrainConfig{Batch: batch, LR: 1e-3, EMA: 0.999}, 1)
+			tr, err := NewTrainer(spec, linearTables(1000), TrainConfig{Batch: batch, LR: 1e-3, EMA: 0.999, Device: benchDev(b)}, 1)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"dnw/host/internal/device"
 )
 
 // BenchmarkFitsRandomConcepts measures how much of its training data the default
@@ -43,7 +45,7 @@ func BenchmarkFitsRandomConcepts(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		p, err := NewPredictor(spec, tables, tr.Reg.EMA.Tensors(tr.Reg.Model))
+		p, err := NewPredictor(spec, tables, tr.Reg.EMA.Tensors(tr.Reg.Model), device.CPU)
 		if err != nil {
 			b.Fatal(err)
 		}

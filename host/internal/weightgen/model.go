@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"dnw/host/internal/device"
 	"dnw/host/internal/engine"
 	"dnw/sdk"
 	"dnw/sdk/ir"
@@ -27,6 +28,8 @@ type TrainConfig struct {
 	TextDropout float64 // probability of training a chunk with the null prompt (zeros), for classifier-free guidance
 	// Loss is LossEpsilon (the default, also for "") or LossV, which needs OutputV.
 	Loss string
+	// Device is where the denoiser trains: the CPU (the zero value) or a GPU.
+	Device device.Name
 }
 
 // The training losses (weightgen.loss).
@@ -69,7 +72,7 @@ func NewTrainer(spec Spec, tables sdk.ScheduleTables, cfg TrainConfig, seed uint
 	}
 	opt := engine.NewAdam(cfg.LR, 0.9)
 	opt.WeightDecay = cfg.WeightDecay
-	reg, err := engine.NewRegression(g, cfg.Batch, seed, opt, cfg.EMA)
+	reg, err := engine.NewRegression(g, cfg.Batch, seed, opt, cfg.EMA, cfg.Device)
 	if err != nil {
 		return nil, err
 	}

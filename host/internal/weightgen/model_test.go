@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"dnw/host/internal/device"
 	"dnw/sdk"
 )
 
@@ -194,7 +195,7 @@ func TestGuidanceMixesTheConditionalAndUnconditional(t *testing.T) {
 	_, _, data := overfitData(rand.New(rand.NewPCG(1, 2)))
 	spec, tables := tinyDenoiser(IndexSinusoidal, OutputV), linearTables(1000)
 	tr, _, _ := train(t, spec, tables, data, 40)
-	p, err := NewPredictor(spec, tables, tr.Reg.Model.Tensors())
+	p, err := NewPredictor(spec, tables, tr.Reg.Model.Tensors(), device.CPU)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ package weightgen
 import (
 	"math/rand/v2"
 	"testing"
+
+	"dnw/host/internal/device"
 )
 
 // These tests train for seconds to half a minute; under the race detector they would
@@ -27,7 +29,7 @@ func overfitTwoConcepts(t *testing.T, output string) {
 	codec, concepts, data := overfitData(rand.New(rand.NewPCG(1, 2)))
 	spec, tables := tinyDenoiser(IndexSinusoidal, output), linearTables(1000)
 	tr, first, last := train(t, spec, tables, data, 2000)
-	p, err := NewPredictor(spec, tables, tr.Reg.EMA.Tensors(tr.Reg.Model))
+	p, err := NewPredictor(spec, tables, tr.Reg.EMA.Tensors(tr.Reg.Model), device.CPU)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"dnw/host/internal/device"
 	"dnw/host/internal/engine"
 	"dnw/host/internal/safetensors"
 	"dnw/sdk"
@@ -29,14 +30,14 @@ type Predictor struct {
 	in     map[string][]float32
 }
 
-// NewPredictor compiles the denoiser of spec for batches of its N chunks with the
-// given weights (the trainer's average, or its raw weights).
-func NewPredictor(spec Spec, tables sdk.ScheduleTables, weights map[string]safetensors.Tensor) (*Predictor, error) {
+// NewPredictor compiles the denoiser of spec on dev for batches of its N chunks with
+// the given weights (the trainer's average, or its raw weights).
+func NewPredictor(spec Spec, tables sdk.ScheduleTables, weights map[string]safetensors.Tensor, dev device.Name) (*Predictor, error) {
 	g, err := Build(spec)
 	if err != nil {
 		return nil, err
 	}
-	m, err := engine.Compile(g, 1, 0)
+	m, err := engine.CompileOn(dev, g, 1, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -54,10 +55,10 @@ func NewPredictor(spec Spec, tables sdk.ScheduleTables, weights map[string]safet
 	return p, nil
 }
 
-// Predictor compiles the saved denoiser's predictor at the guidance the run was
-// trained and checked with (Info.Guidance).
-func (s Saved) Predictor() (*Predictor, error) {
-	p, err := NewPredictor(s.Spec, s.Tables, s.Weights)
+// Predictor compiles the saved denoiser's predictor on dev at the guidance the run
+// was trained and checked with (Info.Guidance).
+func (s Saved) Predictor(dev device.Name) (*Predictor, error) {
+	p, err := NewPredictor(s.Spec, s.Tables, s.Weights, dev)
 	if err != nil {
 		return nil, err
 	}

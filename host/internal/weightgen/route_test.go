@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"dnw/host/internal/device"
 )
 
 // TestLinearRouteGeneralizesToNewPrompts: when every concept's chunks are a linear
@@ -46,7 +48,7 @@ func TestLinearRouteGeneralizesToNewPrompts(t *testing.T) {
 		s.TextDim, s.TextRoute, s.RouteRank = dim, route, 8
 		tables := linearTables(1000)
 		tr, _, _ := trainWith(t, s, tables, TrainConfig{Batch: 32, LR: 5e-3, Steps: 600, EMA: 0.98, Loss: LossV}, data)
-		p, err := NewPredictor(s, tables, tr.Reg.EMA.Tensors(tr.Reg.Model))
+		p, err := NewPredictor(s, tables, tr.Reg.EMA.Tensors(tr.Reg.Model), device.CPU)
 		if err != nil {
 			t.Fatal(err)
 		}

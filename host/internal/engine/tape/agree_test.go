@@ -33,6 +33,17 @@ func tinyE2GAN(t testing.TB) ir.Model {
 	return m
 }
 
+// smallE2GAN is arch.e2gan at 32×32 with narrow layers.
+func smallE2GAN(t testing.TB) ir.Model {
+	t.Helper()
+	m, err := e2gan.New().Build(context.Background(), sdk.ArchRequest{ImageSize: 32, Channels: 3,
+		Options: sdk.Options{"width": int64(16), "res_blocks": int64(2), "heads": int64(4), "disc_width": int64(16)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // smallPix2Pix has batch_norm and dropout in the generator, batch_norm in the
 // discriminator. It is 32×32 and three levels deep because at 16×16 batch_norm
 // normalizes a few values at the bottleneck: 1/√(variance + eps) then amplifies

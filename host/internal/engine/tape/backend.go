@@ -48,6 +48,7 @@ type Backend interface {
 	Upload(dst Buffer, src []float32)
 	Download(dst []float32, src Buffer)
 	Sync() error
+	Close() // releases the backend (a GPU stream); its buffers must be freed first
 
 	Copy(dst Buffer, off int, src Buffer) // dst[off : off+len(src)] = src
 	Fill(dst Buffer, v float32)

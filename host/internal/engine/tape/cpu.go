@@ -43,6 +43,7 @@ func (cpu) Free(Buffer)                        {}
 func (cpu) Upload(dst Buffer, src []float32)   { copy(f(dst), mustLen(src, dst.Len())) }
 func (cpu) Download(dst []float32, src Buffer) { copy(mustLen(dst, src.Len()), f(src)) }
 func (cpu) Sync() error                        { return nil }
+func (cpu) Close()                             {}
 
 // mustLen returns s, panicking unless it has n elements (a host slice given for a buffer).
 func mustLen(s []float32, n int) []float32 {

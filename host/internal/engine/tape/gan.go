@@ -77,8 +77,10 @@ func NewGAN(be Backend, model ir.Model, cfg GANConfig, gen, disc Options) (*GAN,
 	return g, nil
 }
 
+// fail frees what NewGAN allocated (the caller closes the backend it gave).
 func (g *GAN) fail(err error) error {
-	g.Close()
+	g.genProg.close()
+	g.discProg.close()
 	return err
 }
 
@@ -119,10 +121,12 @@ func (g *GAN) Step(source, target []float32) (StepLosses, error) {
 	return out, gp.sync()
 }
 
-// Close frees both programs' buffers.
+// Close frees both programs' buffers and closes the backend, which NewGAN's
+// caller opened for this GAN alone.
 func (g *GAN) Close() {
 	g.genProg.close()
 	g.discProg.close()
+	g.genProg.be.Close()
 }
 
 // Models are the GAN's compiled models by the prefix of their dropout streams in

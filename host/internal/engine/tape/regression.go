@@ -69,5 +69,9 @@ func (r *Regression) Step(inputs map[string][]float32, target, weight []float32)
 	return float64(loss), p.sync()
 }
 
-// Close frees the model's buffers.
-func (r *Regression) Close() { r.Model.prog.close() }
+// Close frees the model's buffers and closes the backend, which NewRegression's
+// caller opened for this regression alone.
+func (r *Regression) Close() {
+	r.Model.prog.close()
+	r.Model.prog.be.Close()
+}

@@ -1,0 +1,331 @@
+//go:build dnw_cuda
+
+package cuda
+
+import (
+	"embed"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"sort"
+	"sync"
+	"unsafe"
+
+	"gorgonia.org/cu"
+)
+
+//go:embed ptx/*.ptx
+var ptx embed.FS
+
+// Count is the number of CUDA devices the driver sees.
+func Count() (int, error) { return cu.NumDevices() }
+
+// device is one GPU's primary context and the kernels loaded into it, shared by
+// every Stream on it.
+type device struct {
+	ordinal int
+	name    string
+	ctx     cu.CUContext
+	fns     map[string]cu.Function
+}
+
+var (
+	devicesMu sync.Mutex
+	devices   = map[int]*device{}
+)
+
+// openDevice retains the primary context of GPU ordinal (the one the CUDA runtime,
+// and so cuBLAS, uses too) and loads every embedded PTX module into it, once per
+// process.
+func openDevice(ordinal int) (*device, error) {
+	devicesMu.Lock()
+	defer devicesMu.Unlock()
+	if d, ok := devices[ordinal]; ok {
+		return d, nil
+	}
+	dev, err := cu.GetDevice(ordinal)
+	if err != nil {
+		return nil, fmt.Errorf("cuda: device %d: %w", ordinal, err)
+	}
+	ctx, err := dev.RetainPrimaryCtx()
+	if err != nil {
+		return nil, fmt.Errorf("cuda: device %d: primary context: %w", ordinal, err)
+	}
+	d := &device{ordinal: ordinal, ctx: ctx, fns: map[string]cu.Function{}}
+	d.name, _ = dev.Name()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := cu.SetCurrentContext(ctx); err != nil {
+		return nil, err
+	}
+	files, _ := ptx.ReadDir("ptx")
+	for _, f := range files {
+		src, err := ptx.ReadFile("ptx/" + f.Name())
+		if err != nil {
+			return nil, err
+		}
+		mod, err := cu.LoadData(string(src) + "\x00")
+		if err != nil {
+			return nil, fmt.Errorf("cuda: loading %s: %w", f.Name(), err)
+		}
+		for _, name := range kernelNames[f.Name()] {
+			fn, err := mod.Function(name)
+			if err != nil {
+				return nil, fmt.Errorf("cuda: %s has no kernel %s: %w", f.Name(), name, err)
+			}
+			d.fns[name] = fn
+		}
+	}
+	devices[ordinal] = d
+	return d, nil
+}
+
+// kernelNames are the kernels of each PTX file, the extern "C" functions of its .cu.
+var kernelNames = map[string][]string{
+	"elementwise.ptx": {"axpy", "add", "mul", "add_batch", "act_forward", "act_backward", "loss_terms",
+		"sum_all", "adamw", "ema", "transpose", "upsample", "upsample_backward", "avg_pool", "avg_pool_backward",
+		"copy_channels", "batch_norm_update", "batch_norm_eval"},
+	"norm.ptx": {"group_norm", "group_norm_backward_x", "group_norm_backward_params", "batch_norm",
+		"batch_norm_backward", "channel_sum", "column_sum"},
+	"conv.ptx":    {"im2col", "col2im", "from_columns", "to_columns"},
+	"softmax.ptx": {"softmax", "softmax_backward"},
+}
+
+// Buffer is an array of float32 in device memory.
+type Buffer struct {
+	ptr cu.DevicePtr
+	n   int
+}
+
+// Len is the number of values.
+func (b *Buffer) Len() int { return b.n }
+
+// at is the address of value i.
+func (b *Buffer) at(i int) cu.DevicePtr { return b.ptr + cu.DevicePtr(4*i) }
+
+// Stream is a queue of work on a GPU: kernels, products and copies run on it in
+// order, asynchronously to the caller, until Download or Sync waits for them. One
+// goroutine uses a Stream at a time; open one per training loop.
+type Stream struct {
+	d      *device
+	s      cu.Stream
+	blas   blas
+	err    error // the first failure, reported by Sync
+	work   [3]*Buffer
+	args   [20]uint64
+	params [20]unsafe.Pointer
+}
+
+// Open returns a new stream on GPU ordinal. DNW_TF32=1 lets its matrix products
+// use TF32 tensor cores (faster, with 10-bit mantissas in the products).
+func Open(ordinal int) (*Stream, error) {
+	d, err := openDevice(ordinal)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stream{d: d}
+	for i := range s.params {
+		s.params[i] = unsafe.Pointer(&s.args[i])
+	}
+	defer s.bind()()
+	if s.s, err = cu.MakeStream(cu.NonBlocking); err != nil {
+		return nil, fmt.Errorf("cuda: stream: %w", err)
+	}
+	if s.blas, err = newBLAS(s.s, os.Getenv("DNW_TF32") == "1"); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Name is the GPU's name, as the driver gives it.
+func (s *Stream) Name() string { return fmt.Sprintf("cuda:%d (%s)", s.d.ordinal, s.d.name) }
+
+// bind makes the device's context current on this goroutine's thread, for the
+// driver calls that follow, and returns what undoes the pinning to the thread.
+func (s *Stream) bind() func() {
+	runtime.LockOSThread()
+	if err := cu.SetCurrentContext(s.d.ctx); err != nil {
+		s.fail(err)
+	}
+	return runtime.UnlockOSThread
+}
+
+func (s *Stream) fail(err error) {
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+}
+
+// Sync waits for everything queued and returns the first failure since the last
+// Sync, if any.
+func (s *Stream) Sync() error {
+	defer s.bind()()
+	s.fail(s.s.Synchronize())
+	err := s.err
+	s.err = nil
+	return err
+}
+
+// Close waits for the stream and frees its scratch space and cuBLAS handle.
+func (s *Stream) Close() {
+	defer s.bind()()
+	s.fail(s.s.Synchronize())
+	for i, w := range s.work {
+		if w != nil {
+			s.fail(cu.MemFree(w.ptr))
+			s.work[i] = nil
+		}
+	}
+	s.blas.close()
+	s.fail(s.s.Destroy())
+}
+
+// Alloc returns n zeros in device memory.
+func (s *Stream) Alloc(n int) *Buffer {
+	defer s.bind()()
+	b := &Buffer{n: n}
+	if n == 0 {
+		return b
+	}
+	var err error
+	if b.ptr, err = cu.MemAlloc(int64(4 * n)); err != nil {
+		s.fail(fmt.Errorf("cuda: allocating %d values: %w", n, err))
+		return b
+	}
+	s.fail(cu.MemsetD32Async(b.ptr, 0, int64(n), s.s))
+	return b
+}
+
+// Free releases a buffer's memory (after the work queued before it).
+func (s *Stream) Free(b *Buffer) {
+	if b == nil || b.ptr == 0 {
+		return
+	}
+	defer s.bind()()
+	s.fail(s.s.Synchronize())
+	s.fail(cu.MemFree(b.ptr))
+	b.ptr, b.n = 0, 0
+}
+
+// Upload copies src into dst (len(src) = dst.Len()); src may be reused at once.
+func (s *Stream) Upload(dst *Buffer, src []float32) {
+	need("Upload", len(src), dst.n)
+	if len(src) == 0 {
+		return
+	}
+	defer s.bind()()
+	s.fail(cu.MemcpyHtoDAsync(dst.ptr, unsafe.Pointer(&src[0]), int64(4*len(src)), s.s))
+	// A copy from pageable memory has been staged when the call returns, but the Go
+	// heap is not pinned: wait, so that src is never read after we return.
+	s.fail(s.s.Synchronize())
+}
+
+// Download copies src into dst after the queued work, and waits for it.
+func (s *Stream) Download(dst []float32, src *Buffer) {
+	need("Download", len(dst), src.n)
+	if len(dst) == 0 {
+		return
+	}
+	defer s.bind()()
+	s.fail(cu.MemcpyDtoHAsync(unsafe.Pointer(&dst[0]), src.ptr, int64(4*len(dst)), s.s))
+	s.fail(s.s.Synchronize())
+}
+
+// Copy copies src into dst[off : off+src.Len()] on the device.
+func (s *Stream) Copy(dst *Buffer, off int, src *Buffer) {
+	if off < 0 || off+src.n > dst.n {
+		panic(fmt.Sprintf("cuda: Copy of %d values at %d into %d", src.n, off, dst.n))
+	}
+	if src.n == 0 {
+		return
+	}
+	defer s.bind()()
+	s.fail(cu.MemcpyDtoDAsync(dst.at(off), src.ptr, int64(4*src.n), s.s))
+}
+
+// Fill sets every value of dst to v.
+func (s *Stream) Fill(dst *Buffer, v float32) {
+	if dst.n == 0 {
+		return
+	}
+	defer s.bind()()
+	s.fail(cu.MemsetD32Async(dst.ptr, uint(math.Float32bits(v)), int64(dst.n), s.s))
+}
+
+// scratch returns work buffer i with at least n values, growing it when needed
+// (three of them serve a convolution's columns, its product and attention's
+// score gradients; each call's use ends before the next call that uses it).
+func (s *Stream) scratch(i, n int) *Buffer {
+	if w := s.work[i]; w != nil && w.n >= n {
+		return w
+	}
+	if w := s.work[i]; w != nil {
+		s.Free(w)
+	}
+	s.work[i] = s.Alloc(n)
+	return s.work[i]
+}
+
+// need panics unless a length is what a kernel needs (a programmer error, as in
+// package kernels).
+func need(kernel string, got, want int) {
+	if got != want {
+		panic(fmt.Sprintf("cuda: %s: %d values, want %d", kernel, got, want))
+	}
+}
+
+// threads is the block size of the elementwise kernels.
+const threads = 256
+
+// launch queues kernel name over n elements (a grid-stride loop: FOR_EACH in
+// common.cuh) with args: *Buffer (its address, or null for nil), int, float32, float64.
+func (s *Stream) launch(name string, n int, args ...any) {
+	if n <= 0 {
+		return
+	}
+	blocks := min((n+threads-1)/threads, 1<<20)
+	s.launchGrid(name, [3]int{blocks, 1, 1}, [3]int{threads, 1, 1}, args...)
+}
+
+// launchGrid queues kernel name on a grid of blocks.
+func (s *Stream) launchGrid(name string, grid, block [3]int, args ...any) {
+	fn, ok := s.d.fns[name]
+	if !ok {
+		panic("cuda: no kernel " + name)
+	}
+	if len(args) > len(s.args) {
+		panic("cuda: too many kernel arguments")
+	}
+	for i, a := range args {
+		switch v := a.(type) {
+		case *Buffer:
+			s.args[i] = 0
+			if v != nil {
+				s.args[i] = uint64(v.ptr)
+			}
+		case cu.DevicePtr:
+			s.args[i] = uint64(v)
+		case int: // an int parameter reads the low 4 bytes, a two's complement int32
+			s.args[i] = uint64(int64(v))
+		case float32:
+			s.args[i] = uint64(math.Float32bits(v))
+		case float64:
+			s.args[i] = math.Float64bits(v)
+		default:
+			panic(fmt.Sprintf("cuda: kernel argument of type %T", a))
+		}
+	}
+	defer s.bind()()
+	s.fail(fn.Launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, s.s, s.params[:len(args)]))
+}
+
+// Kernels lists the loaded kernels, for a check that every one is there.
+func (s *Stream) Kernels() []string {
+	var names []string
+	for name := range s.d.fns {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
