@@ -4,17 +4,20 @@
 # packages, no Go, no network). Build its bundle where Go is, then run it there:
 #
 #   make device-bundle                          # bin/device/: xz'ed binaries, built here
-#   tools/device-check.sh OUTDIR                # on the GPU machine, from the repository root
+#   tools/device-check.sh OUTDIR [paper-small]  # on the GPU machine, from the repository root
 #
 # In order, it runs: the conformance test of every kernel against the CPU kernels
 # and the 50-step GAN and denoiser agreement tests; dnw bench train --torch on the
 # GPU at batch 8 of 64×64 and batch 32 of 256×256, FP32 and TF32; the one-step
 # prediction of every chunk; and the quickstart end to end with --device cuda. It
-# writes everything into OUTDIR: check.log (all output), bench.jsonl, predict.txt,
-# quickstart.txt. It keeps going after a failure and exits non-zero if any step failed.
+# writes everything into OUTDIR: check.log (all output), bench.txt, predict.txt,
+# quickstart.txt. With paper-small it then runs experiments/paper-small.toml too
+# (paper-small.txt; at most 10 minutes). It keeps going after a failure and exits
+# non-zero if any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out=${1:?usage: tools/device-check.sh OUTDIR}
+out=${1:?usage: tools/device-check.sh OUTDIR [paper-small]}
+paper=${2:-}
 mkdir -p "$out"
 log=$out/check.log
 exec > >(tee -a "$log") 2>&1
@@ -66,7 +69,7 @@ for cfg in "64 8 20" "256 32 10"; do
 	set -- $cfg
 	for tf in "" "--tf32"; do
 		step "bench ${1}px batch $2 ${tf:-fp32}" 150 "$work/dnw-cuda" bench train --device cuda --torch --python python3 \
-			--size "$1" --batch "$2" --steps "$3" --warmup 3 $tf --json > >(tee -a "$out/bench.jsonl")
+			--size "$1" --batch "$2" --steps "$3" --warmup 3 $tf > >(tee -a "$out/bench.txt")
 	done
 done
 
@@ -78,6 +81,13 @@ start=$(ms)
 step quickstart 300 "$work/dnw-cuda" run --device cuda --jobs 2 --out "$runs/quickstart"
 echo "quickstart end to end: $(($(ms) - start)) ms" | tee "$out/quickstart.txt"
 "$work/dnw-cuda" status "$runs/quickstart" 2>&1 | tee -a "$out/quickstart.txt"
+
+if [ "$paper" = paper-small ]; then
+	start=$(ms)
+	step paper-small 600 "$work/dnw-cuda" run experiments/paper-small.toml --device cuda --jobs 2 --out "$runs/paper-small"
+	echo "paper-small end to end: $(($(ms) - start)) ms" | tee "$out/paper-small.txt"
+	"$work/dnw-cuda" status "$runs/paper-small" 2>&1 | tee -a "$out/paper-small.txt"
+fi
 
 rm -rf "$work"
 echo

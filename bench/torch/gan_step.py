@@ -35,7 +35,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-IR_VERSIONS = (1, 2)  # sdk/ir/ir.go: MinVersion..Version, the versions the host reads
+IR_VERSIONS = (1, 2, 3)  # sdk/ir/ir.go: MinVersion..Version, the versions the host reads
 
 DEFAULT_EPS = 1e-5  # sdk/ir/builder.go DefaultEps; compile.go uses it when Attrs.Eps is 0
 
@@ -200,6 +200,8 @@ OPS = {
     "avg_pool": op_avg_pool,
     "concat": lambda x, p, a, st: torch.cat(x, dim=1),  # ops.go concat: channels, input order
     "add": lambda x, p, a, st: x[0] + x[1],
+    "mul": lambda x, p, a, st: x[0] * x[1],  # ops.go mul: element-wise (IR 3)
+    "add_param": lambda x, p, a, st: x[0] + p[0],  # ops.go add_param: one tensor added to every sample (IR 3)
     "to_tokens": op_to_tokens,
     "from_tokens": op_from_tokens,
     "attention": op_attention,

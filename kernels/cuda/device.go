@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"gorgonia.org/cu"
@@ -161,7 +163,7 @@ func (s *Stream) fail(err error) {
 // Sync, if any.
 func (s *Stream) Sync() error {
 	defer s.bind()()
-	s.fail(s.s.Synchronize())
+	s.wait()
 	err := s.err
 	s.err = nil
 	return err
@@ -215,10 +217,10 @@ func (s *Stream) Upload(dst *Buffer, src []float32) {
 		return
 	}
 	defer s.bind()()
+	// From pageable memory (the Go heap) the driver stages the copy before the call
+	// returns (CUDA's "API synchronization behavior"), so src may change at once.
 	s.fail(cu.MemcpyHtoDAsync(dst.ptr, unsafe.Pointer(&src[0]), int64(4*len(src)), s.s))
-	// A copy from pageable memory has been staged when the call returns, but the Go
-	// heap is not pinned: wait, so that src is never read after we return.
-	s.fail(s.s.Synchronize())
+	counters.uploads.Add(1)
 }
 
 // Download copies src into dst after the queued work, and waits for it.
@@ -229,7 +231,15 @@ func (s *Stream) Download(dst []float32, src *Buffer) {
 	}
 	defer s.bind()()
 	s.fail(cu.MemcpyDtoHAsync(unsafe.Pointer(&dst[0]), src.ptr, int64(4*len(dst)), s.s))
+	s.wait()
+}
+
+// wait blocks until the stream is idle, counting the time in Counters.
+func (s *Stream) wait() {
+	start := time.Now()
 	s.fail(s.s.Synchronize())
+	counters.syncs.Add(1)
+	counters.waited.Add(int64(time.Since(start)))
 }
 
 // Copy copies src into dst[off : off+src.Len()] on the device.
@@ -318,6 +328,29 @@ func (s *Stream) launchGrid(name string, grid, block [3]int, args ...any) {
 	}
 	defer s.bind()()
 	s.fail(fn.Launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, s.s, s.params[:len(args)]))
+	counters.launches.Add(1)
+}
+
+// counters count, over every stream of the process, what the host asks of the GPU
+// and how long it waits for it: the split between the GPU's work and the host's.
+var counters struct {
+	launches, products, uploads, syncs atomic.Int64
+	waited                             atomic.Int64 // nanoseconds in Synchronize
+}
+
+// Counters is a snapshot of the process's GPU traffic since it started.
+type Counters struct {
+	Launches int64         // kernel launches
+	Products int64         // cuBLAS calls
+	Uploads  int64         // host-to-device copies
+	Syncs    int64         // waits for a stream (Download, Sync)
+	Waited   time.Duration // time spent in those waits: the GPU still working
+}
+
+// Snapshot returns the counters.
+func Snapshot() Counters {
+	return Counters{Launches: counters.launches.Load(), Products: counters.products.Load(), Uploads: counters.uploads.Load(),
+		Syncs: counters.syncs.Load(), Waited: time.Duration(counters.waited.Load())}
 }
 
 // Kernels lists the loaded kernels, for a check that every one is there.

@@ -103,6 +103,7 @@ func (s *Stream) gemm(ta, tb bool, m, nn, k int, alpha float32, a *Buffer, ao, l
 	}
 	defer s.bind()()
 	s.fail(s.blas.gemm(ta, tb, m, nn, k, alpha, a.at(ao), lda, b.at(bo), ldb, beta, c.at(co), ldc))
+	counters.products.Add(1)
 }
 
 // gemmBatched is blas.gemmBatched with offsets into the buffers.
@@ -113,6 +114,7 @@ func (s *Stream) gemmBatched(ta, tb bool, m, nn, k int, alpha float32, a *Buffer
 	}
 	defer s.bind()()
 	s.fail(s.blas.gemmBatched(ta, tb, m, nn, k, alpha, a.at(ao), lda, sa, b.at(bo), ldb, sb, beta, c.at(co), ldc, sc, count))
+	counters.products.Add(1)
 }
 
 // maxColumns bounds a convolution's column matrix (C·KH·KW rows by samples·OH·OW

@@ -35,6 +35,7 @@ type Result struct {
 	MsAll      []float64 // every timed step
 	GenParams  int
 	DiscParams int
+	GPU        *GPUTraffic `json:",omitempty"` // dnw on a GPU: what a step asks of it
 }
 
 // Train times engine.GAN steps of model (generator + discriminator step each).
@@ -56,7 +57,11 @@ func Train(model ir.Model, c TrainConfig, progress func(step int)) (Result, erro
 			r.Backend += ", TF32"
 		}
 	}
+	var traffic func(int) *GPUTraffic
 	for i := range c.Warmup + c.Steps {
+		if i == c.Warmup && !c.Device.IsCPU() {
+			traffic = gpuTraffic()
+		}
 		start := time.Now()
 		if _, err := g.Step(src, tgt); err != nil {
 			return r, err
@@ -69,6 +74,9 @@ func Train(model ir.Model, c TrainConfig, progress func(step int)) (Result, erro
 		}
 	}
 	r.MsPerStep = median(r.MsAll)
+	if traffic != nil {
+		r.GPU = traffic(c.Steps)
+	}
 	return r, nil
 }
 

@@ -169,6 +169,10 @@ func (a *app) printBench(arch string, c bench.TrainConfig, results []bench.Resul
 			threads = "1 thread"
 		}
 		fmt.Fprintf(a.stdout, "  %-14s %8.1f ms/step  (%s; %s)\n", r.Engine, r.MsPerStep, threads, r.Backend)
+		if t := r.GPU; t != nil {
+			fmt.Fprintf(a.stdout, "  %14s per step: %.0f kernels, %.0f cuBLAS products, %.0f uploads, %.0f waits for %.1f ms\n",
+				"", t.Launches, t.Products, t.Uploads, t.Syncs, t.WaitMs)
+		}
 	}
 	if len(results) == 2 {
 		fmt.Fprintf(a.stdout, "  ratio dnw/torch %.2f×\n", results[0].MsPerStep/results[1].MsPerStep)

@@ -13,9 +13,15 @@ import (
 )
 
 // The agreement tests train on the CPU (the gorgonia engine) and on the GPU (the
-// engine's device path) from the same seed, and require every step's losses to
-// agree within 1%: the two differ only by float rounding, which training
-// amplifies but must not let run away. They skip without a GPU.
+// engine's device path) from the same seed. The two differ by float rounding only
+// (other summation orders, fused multiply-adds, other exp and erf), which training
+// amplifies: Adam turns a gradient that is zero but for rounding into a step of the
+// full learning rate, so a GAN's adversarial losses part by a few percent within
+// tens of steps even between two CPU BLAS libraries (docs/benchmarks.md, "GPU").
+// So the tests require the first step's losses to agree within 1e-4 (the same
+// weights and data through the whole forward pass), every step's loss that follows
+// the data (the generator's L1, the denoiser's loss) within 1%, and the mean of each
+// adversarial loss over the 50 steps within 1%. They skip without a GPU.
 
 var gpu = device.Name{Kind: "cuda"}
 
@@ -74,14 +80,32 @@ func TestGPUGANAgreesWithTheCPU(t *testing.T) {
 			}
 			want, wantY := run(device.CPU)
 			got, gotY := run(gpu)
+			var meanG, meanW engine.StepLosses
 			for i := range want {
 				w, g := want[i], got[i]
-				if !within(float64(g.L1), float64(w.L1), 0.01) || !within(float64(g.GenAdv), float64(w.GenAdv), 0.01) ||
-					!within(float64(g.Disc), float64(w.Disc), 0.01) {
-					t.Fatalf("step %d: GPU %+v, CPU %+v: more than 1%% apart", i, g, w)
+				if i%10 == 0 || i == len(want)-1 {
+					t.Logf("step %2d: relative differences L1 %+.1e, adversarial %+.1e, discriminator %+.1e",
+						i, g.L1/w.L1-1, g.GenAdv/w.GenAdv-1, g.Disc/w.Disc-1)
 				}
+				tol := 0.01
+				if i == 0 {
+					tol = 1e-4
+					if !within(float64(g.GenAdv), float64(w.GenAdv), tol) || !within(float64(g.Disc), float64(w.Disc), tol) {
+						t.Errorf("first step: GPU %+v, CPU %+v: more than 1e-4 apart", g, w)
+					}
+				}
+				if !within(float64(g.L1), float64(w.L1), tol) {
+					t.Errorf("step %d: GPU L1 %g, CPU %g: more than %g apart", i, g.L1, w.L1, tol)
+				}
+				meanG.GenAdv += g.GenAdv / 50
+				meanG.Disc += g.Disc / 50
+				meanW.GenAdv += w.GenAdv / 50
+				meanW.Disc += w.Disc / 50
 			}
-			t.Logf("step 50: GPU %+v, CPU %+v", got[49], want[49])
+			if !within(float64(meanG.GenAdv), float64(meanW.GenAdv), 0.01) || !within(float64(meanG.Disc), float64(meanW.Disc), 0.01) {
+				t.Errorf("mean adversarial losses: GPU %g and %g, CPU %g and %g: more than 1%% apart",
+					meanG.GenAdv, meanG.Disc, meanW.GenAdv, meanW.Disc)
+			}
 			if e := maxRel(gotY, wantY); e > 0.01 {
 				t.Errorf("the trained generators' outputs differ by %.3g of their largest value", e)
 			}
@@ -121,11 +145,17 @@ func TestGPUDenoiserAgreesWithTheCPU(t *testing.T) {
 	}
 	want, got := run(device.CPU), run(gpu)
 	for i := range want {
-		if !within(got[i], want[i], 0.01) {
-			t.Fatalf("step %d: GPU loss %g, CPU %g: more than 1%% apart", i, got[i], want[i])
+		tol := 0.01
+		if i == 0 {
+			tol = 1e-4
+		}
+		if !within(got[i], want[i], tol) {
+			t.Errorf("step %d: GPU loss %g, CPU %g: more than %g apart", i, got[i], want[i], tol)
+		}
+		if i%10 == 0 || i == len(want)-1 {
+			t.Logf("step %2d: relative difference %+.1e", i, got[i]/want[i]-1)
 		}
 	}
-	t.Logf("step 50: GPU loss %g, CPU %g", got[49], want[49])
 }
 
 func maxRel(got, want []float32) float64 {
