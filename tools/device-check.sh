@@ -4,20 +4,25 @@
 # packages, no Go, no network). Build its bundle where Go is, then run it there:
 #
 #   make device-bundle                          # bin/device/: xz'ed binaries, built here
-#   tools/device-check.sh OUTDIR [paper-small]  # on the GPU machine, from the repository root
+#   tools/device-check.sh OUTDIR [SECTION...]   # on the GPU machine, from the repository root
 #
-# In order, it runs: the conformance test of every kernel against the CPU kernels
-# and the 50-step GAN and denoiser agreement tests; dnw bench train --torch on the
-# GPU at batch 8 of 64×64 and batch 32 of 256×256, FP32 and TF32; the one-step
-# prediction of every chunk; and the quickstart end to end with --device cuda. It
-# writes everything into OUTDIR: check.log (all output), bench.txt, predict.txt,
-# quickstart.txt. With paper-small it then runs experiments/paper-small.toml too
-# (paper-small.txt; at most 10 minutes). It keeps going after a failure and exits
-# non-zero if any step failed.
+# The sections, run in this order (default: tests bench predict quickstart):
+#   tests        the conformance test of every kernel against the CPU kernels and the
+#                50-step GAN and denoiser agreement tests
+#   bench        dnw bench train --torch on the GPU at batch 8 of 64×64 and batch 32 of
+#                256×256, FP32 and TF32 (bench.txt)
+#   profile      dnw's step at both sizes with DNW_PROFILE=1: time per kernel (profile.txt)
+#   predict      the one-step prediction of every chunk (predict.txt)
+#   quickstart   the quickstart end to end with --device cuda, timed per stage (quickstart.txt)
+#   paper-small  experiments/paper-small.toml the same way, at most 10 minutes (paper-small.txt)
+# Everything goes into OUTDIR, all output into check.log. It keeps going after a
+# failure and exits non-zero if any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out=${1:?usage: tools/device-check.sh OUTDIR [paper-small]}
-paper=${2:-}
+out=${1:?usage: tools/device-check.sh OUTDIR [tests bench profile predict quickstart paper-small]}
+shift
+sections=" ${*:-tests bench predict quickstart} "
+want() { [[ $sections == *" $1 "* ]]; }
 mkdir -p "$out"
 log=$out/check.log
 exec > >(tee -a "$log") 2>&1
@@ -62,27 +67,44 @@ echo "cuBLAS from ${LD_LIBRARY_PATH:-the system}"
 ldd "$work/dnw-cuda" | grep -E 'cuda|not found'
 "$work/dnw-cuda" version
 
-step conformance 120 "$work/tape.test" -test.run 'TestGPUConformsToTheCPUKernels' -test.v
-step agreement 180 "$work/tape.test" -test.run 'TestGPU(GAN|Denoiser)AgreesWithTheCPU' -test.v
+if want tests; then
+	step conformance 120 "$work/tape.test" -test.run 'TestGPUConformsToTheCPUKernels' -test.v
+	step agreement 180 "$work/tape.test" -test.run 'TestGPU(GAN|Denoiser)AgreesWithTheCPU' -test.v
+fi
 
-for cfg in "64 8 20" "256 32 10"; do
-	set -- $cfg
-	for tf in "" "--tf32"; do
-		step "bench ${1}px batch $2 ${tf:-fp32}" 150 "$work/dnw-cuda" bench train --device cuda --torch --python python3 \
-			--size "$1" --batch "$2" --steps "$3" --warmup 3 $tf > >(tee -a "$out/bench.txt")
+sizes=("64 8 20" "256 32 10") # image side, batch, timed steps
+if want bench; then
+	for cfg in "${sizes[@]}"; do
+		set -- $cfg
+		for tf in "" "--tf32"; do
+			step "bench ${1}px batch $2 ${tf:-fp32}" 150 "$work/dnw-cuda" bench train --device cuda --torch --python python3 \
+				--size "$1" --batch "$2" --steps "$3" --warmup 3 $tf > >(tee -a "$out/bench.txt")
+		done
 	done
-done
+fi
 
-step predict 90 "$work/weightgen.test" -test.run '^$' -test.bench 'PredictE2GAN' -test.benchtime 50x -device cuda \
-	> >(tee "$out/predict.txt")
+if want profile; then
+	for cfg in "${sizes[@]}"; do
+		set -- $cfg
+		DNW_PROFILE=1 step "profile ${1}px batch $2" 150 "$work/dnw-cuda" bench train --device cuda \
+			--size "$1" --batch "$2" --steps 5 --warmup 2 > >(tee -a "$out/profile.txt")
+	done
+fi
+
+if want predict; then
+	step predict 90 "$work/weightgen.test" -test.run '^$' -test.bench 'PredictE2GAN' -test.benchtime 50x -device cuda \
+		> >(tee "$out/predict.txt")
+fi
 
 runs=$work/runs
-start=$(ms)
-step quickstart 300 "$work/dnw-cuda" run --device cuda --jobs 2 --out "$runs/quickstart"
-echo "quickstart end to end: $(($(ms) - start)) ms" | tee "$out/quickstart.txt"
-"$work/dnw-cuda" status "$runs/quickstart" 2>&1 | tee -a "$out/quickstart.txt"
+if want quickstart; then
+	start=$(ms)
+	step quickstart 300 "$work/dnw-cuda" run --device cuda --jobs 2 --out "$runs/quickstart"
+	echo "quickstart end to end: $(($(ms) - start)) ms" | tee "$out/quickstart.txt"
+	"$work/dnw-cuda" status "$runs/quickstart" 2>&1 | tee -a "$out/quickstart.txt"
+fi
 
-if [ "$paper" = paper-small ]; then
+if want paper-small; then
 	start=$(ms)
 	step paper-small 600 "$work/dnw-cuda" run experiments/paper-small.toml --device cuda --jobs 2 --out "$runs/paper-small"
 	echo "paper-small end to end: $(($(ms) - start)) ms" | tee "$out/paper-small.txt"

@@ -89,7 +89,7 @@ var kernelNames = map[string][]string{
 		"sum_all", "adamw", "ema", "transpose", "upsample", "upsample_backward", "avg_pool", "avg_pool_backward",
 		"copy_channels", "batch_norm_update", "batch_norm_eval"},
 	"norm.ptx": {"group_norm", "group_norm_backward_x", "group_norm_backward_params", "batch_norm",
-		"batch_norm_backward", "channel_sum", "column_sum"},
+		"batch_norm_backward", "channel_sum"},
 	"conv.ptx":    {"im2col", "col2im", "from_columns", "to_columns"},
 	"softmax.ptx": {"softmax", "softmax_backward"},
 }
@@ -114,7 +114,7 @@ type Stream struct {
 	s      cu.Stream
 	blas   blas
 	err    error // the first failure, reported by Sync
-	work   [3]*Buffer
+	work   [4]*Buffer
 	args   [20]uint64
 	params [20]unsafe.Pointer
 }
@@ -230,14 +230,23 @@ func (s *Stream) Download(dst []float32, src *Buffer) {
 		return
 	}
 	defer s.bind()()
+	start := time.Now()
+	// A copy to pageable memory (the Go heap) returns when it is done, after the
+	// work queued before it: this is where the host waits for the GPU.
 	s.fail(cu.MemcpyDtoHAsync(unsafe.Pointer(&dst[0]), src.ptr, int64(4*len(dst)), s.s))
-	s.wait()
+	s.fail(s.s.Synchronize())
+	s.waited(start)
 }
 
-// wait blocks until the stream is idle, counting the time in Counters.
+// wait blocks until the stream is idle.
 func (s *Stream) wait() {
 	start := time.Now()
 	s.fail(s.s.Synchronize())
+	s.waited(start)
+}
+
+// waited counts a wait that began at start in Counters.
+func (s *Stream) waited(start time.Time) {
 	counters.syncs.Add(1)
 	counters.waited.Add(int64(time.Since(start)))
 }
@@ -264,8 +273,8 @@ func (s *Stream) Fill(dst *Buffer, v float32) {
 }
 
 // scratch returns work buffer i with at least n values, growing it when needed
-// (three of them serve a convolution's columns, its product and attention's
-// score gradients; each call's use ends before the next call that uses it).
+// (0: a convolution's columns, 1: its product, 2: attention's score gradients,
+// 3: the ones of column sums; each call's use ends before the next call's).
 func (s *Stream) scratch(i, n int) *Buffer {
 	if w := s.work[i]; w != nil && w.n >= n {
 		return w
@@ -327,6 +336,7 @@ func (s *Stream) launchGrid(name string, grid, block [3]int, args ...any) {
 		}
 	}
 	defer s.bind()()
+	defer s.profile(name)()
 	s.fail(fn.Launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, s.s, s.params[:len(args)]))
 	counters.launches.Add(1)
 }
@@ -351,6 +361,58 @@ type Counters struct {
 func Snapshot() Counters {
 	return Counters{Launches: counters.launches.Load(), Products: counters.products.Load(), Uploads: counters.uploads.Load(),
 		Syncs: counters.syncs.Load(), Waited: time.Duration(counters.waited.Load())}
+}
+
+// profiling is DNW_PROFILE=1: every kernel and product then waits for the GPU, and
+// its time is added to its name's in Profile (a step runs slower, but each
+// kernel's share is measured).
+var profiling = os.Getenv("DNW_PROFILE") == "1"
+
+var (
+	profileMu sync.Mutex
+	profile   = map[string]*ProfileEntry{}
+)
+
+// ProfileEntry is the time of one kernel (or cuBLAS call shape) under DNW_PROFILE=1.
+type ProfileEntry struct {
+	Name  string
+	Calls int
+	Time  time.Duration
+}
+
+// profile returns what ends the timing of one call named name (nothing unless profiling).
+func (s *Stream) profile(name string) func() {
+	if !profiling {
+		return func() {}
+	}
+	s.fail(s.s.Synchronize())
+	start := time.Now()
+	return func() {
+		s.fail(s.s.Synchronize())
+		profileMu.Lock()
+		defer profileMu.Unlock()
+		e := profile[name]
+		if e == nil {
+			e = &ProfileEntry{Name: name}
+			profile[name] = e
+		}
+		e.Calls++
+		e.Time += time.Since(start)
+	}
+}
+
+// Profile returns the time of every kernel and product since the last call, the
+// longest first, and starts over.
+func Profile() []ProfileEntry {
+	profileMu.Lock()
+	defer profileMu.Unlock()
+	var out []ProfileEntry
+	for _, e := range profile {
+		out = append(out, *e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Time > out[j].Time })
+	profile = map[string]*ProfileEntry{}
+	return out
 }
 
 // Kernels lists the loaded kernels, for a check that every one is there.

@@ -144,14 +144,3 @@ extern "C" __global__ void channel_sum(float *d, const float *x, int n, int c, i
 	s = block_sum(s, shared);
 	if (threadIdx.x == 0) d[ch] = (float)s;
 }
-
-// column_sum: one block per column j of x (rows, cols): d[j] = Σ_r x[r, j]
-// (a linear layer's bias gradient, an added parameter's).
-extern "C" __global__ void column_sum(float *d, const float *x, int rows, int cols) {
-	__shared__ double shared[REDUCE_THREADS];
-	int j = blockIdx.x;
-	double s = 0;
-	for (int r = threadIdx.x; r < rows; r += REDUCE_THREADS) s += x[(size_t)r * cols + j];
-	s = block_sum(s, shared);
-	if (threadIdx.x == 0) d[j] = (float)s;
-}

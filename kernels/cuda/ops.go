@@ -58,9 +58,21 @@ func (s *Stream) SumBatch(dst, x *Buffer) {
 	s.columnSum(dst, x, x.n/dst.n, dst.n)
 }
 
-// columnSum is d[j] = Σ_r x[r, j] over x (rows, cols).
+// columnSum is d[j] = Σ_r x[r, j] over x (rows, cols): the product of a row of
+// ones with x, by cuBLAS, which reads x in order (a block per column reading a
+// column of x touches a memory sector per value).
 func (s *Stream) columnSum(d, x *Buffer, rows, cols int) {
-	s.launchGrid("column_sum", [3]int{cols, 1, 1}, [3]int{reduceThreads, 1, 1}, d, x, rows, cols)
+	s.gemm(false, false, 1, cols, rows, 1, s.ones(rows), 0, rows, x, 0, cols, 0, d, 0, cols)
+}
+
+// ones returns a buffer of at least n ones (scratch buffer 3).
+func (s *Stream) ones(n int) *Buffer {
+	if w := s.work[3]; w != nil && w.n >= n {
+		return w
+	}
+	b := s.scratch(3, n)
+	s.Fill(b, 1)
+	return b
 }
 
 // reduceThreads is REDUCE_THREADS of common.cuh: the block size of the kernels that
@@ -102,6 +114,7 @@ func (s *Stream) gemm(ta, tb bool, m, nn, k int, alpha float32, a *Buffer, ao, l
 		return
 	}
 	defer s.bind()()
+	defer s.profile(fmt.Sprintf("sgemm %s%s %d×%d×%d", opName(ta), opName(tb), m, nn, k))()
 	s.fail(s.blas.gemm(ta, tb, m, nn, k, alpha, a.at(ao), lda, b.at(bo), ldb, beta, c.at(co), ldc))
 	counters.products.Add(1)
 }
@@ -113,8 +126,16 @@ func (s *Stream) gemmBatched(ta, tb bool, m, nn, k int, alpha float32, a *Buffer
 		return
 	}
 	defer s.bind()()
+	defer s.profile(fmt.Sprintf("sgemm batched %s%s %d×%d×%d ×%d", opName(ta), opName(tb), m, nn, k, count))()
 	s.fail(s.blas.gemmBatched(ta, tb, m, nn, k, alpha, a.at(ao), lda, sa, b.at(bo), ldb, sb, beta, c.at(co), ldc, sc, count))
 	counters.products.Add(1)
+}
+
+func opName(t bool) string {
+	if t {
+		return "T"
+	}
+	return "N"
 }
 
 // maxColumns bounds a convolution's column matrix (C·KH·KW rows by samples·OH·OW

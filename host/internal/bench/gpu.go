@@ -8,4 +8,14 @@ package bench
 type GPUTraffic struct {
 	Launches, Products, Uploads, Syncs float64
 	WaitMs                             float64
+	// Kernels is, with DNW_PROFILE=1, each kernel's time per step, the longest
+	// first (every call then waits for the GPU, so the step itself runs slower).
+	Kernels []KernelTime `json:",omitempty"`
+}
+
+// KernelTime is one kernel's (or cuBLAS call shape's) share of a step.
+type KernelTime struct {
+	Name         string
+	CallsPerStep float64
+	MsPerStep    float64
 }

@@ -30,7 +30,8 @@ and prints the ratio. Run it from the repository root. docs/benchmarks.md record
 figures. --device cuda (or cuda:N) times dnw's step on a GPU (bin/dnw-cuda, built by
 make cuda) and, with --torch, PyTorch's eager step on the same GPU (--python names an
 interpreter with a CUDA build of torch). Both compute in FP32 unless --tf32 lets both
-use TF32 tensor cores.
+use TF32 tensor cores. With DNW_PROFILE=1 on a GPU, every kernel waits for the GPU
+and the step's time per kernel is printed.
 
 Examples:
   dnw bench train
@@ -172,6 +173,12 @@ func (a *app) printBench(arch string, c bench.TrainConfig, results []bench.Resul
 		if t := r.GPU; t != nil {
 			fmt.Fprintf(a.stdout, "  %14s per step: %.0f kernels, %.0f cuBLAS products, %.0f uploads, %.0f waits for %.1f ms\n",
 				"", t.Launches, t.Products, t.Uploads, t.Syncs, t.WaitMs)
+			for i, k := range t.Kernels {
+				if i == 25 {
+					break
+				}
+				fmt.Fprintf(a.stdout, "  %14s %8.2f ms/step %5.0f× %s\n", "", k.MsPerStep, k.CallsPerStep, k.Name)
+			}
 		}
 	}
 	if len(results) == 2 {
