@@ -88,8 +88,8 @@ var kernelNames = map[string][]string{
 	"elementwise.ptx": {"axpy", "add", "mul", "add_batch", "act_forward", "act_backward", "loss_terms",
 		"sum_all", "adamw", "ema", "transpose", "upsample", "upsample_backward", "avg_pool", "avg_pool_backward",
 		"copy_channels", "batch_norm_update", "batch_norm_eval"},
-	"norm.ptx": {"group_norm", "group_norm_backward_x", "group_norm_backward_params", "batch_norm",
-		"batch_norm_backward", "channel_sum"},
+	"norm.ptx": {"group_norm", "group_norm_backward_x", "norm_param_terms", "norm_param_terms_small", "batch_norm",
+		"batch_norm_backward"},
 	"conv.ptx":    {"im2col", "col2im", "from_columns", "to_columns"},
 	"softmax.ptx": {"softmax", "softmax_backward"},
 }
@@ -114,7 +114,7 @@ type Stream struct {
 	s      cu.Stream
 	blas   blas
 	err    error // the first failure, reported by Sync
-	work   [4]*Buffer
+	work   [6]*Buffer
 	args   [20]uint64
 	params [20]unsafe.Pointer
 }
@@ -274,7 +274,8 @@ func (s *Stream) Fill(dst *Buffer, v float32) {
 
 // scratch returns work buffer i with at least n values, growing it when needed
 // (0: a convolution's columns, 1: its product, 2: attention's score gradients,
-// 3: the ones of column sums; each call's use ends before the next call's).
+// 3: the ones of column sums, 4 and 5: per-sample partial sums; each call's use
+// ends before the next call's).
 func (s *Stream) scratch(i, n int) *Buffer {
 	if w := s.work[i]; w != nil && w.n >= n {
 		return w

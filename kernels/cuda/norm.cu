@@ -57,27 +57,48 @@ extern "C" __global__ void group_norm_backward_x(float *dx, const float *dy, con
 	}
 }
 
-// group_norm_backward_params: one block per channel ch: dgamma = Σ_{n,p} dy·x̂,
-// dbeta = Σ_{n,p} dy, with x̂ by the statistics of (n, ch's group). Either output
-// may be null.
-extern "C" __global__ void group_norm_backward_params(float *dgamma, float *dbeta, const float *dy, const float *x,
-                                                      const float *mean, const float *rstd, int n, int c, int hw,
-                                                      int groups) {
+// norm_param_terms: for each (sample n, channel ch), t[n, ch] = Σ_p dy·x̂ and
+// u[n, ch] = Σ_p dy over the hw positions, with x̂ by the statistics of (n, ch's
+// group); dgamma and dbeta are then the column sums of t and u over the samples
+// (a product with a row of ones). One block per (n, ch), for hw ≥ 32: one block per
+// channel over all samples left most of the GPU idle (32 channels of a 256×256 layer).
+extern "C" __global__ void norm_param_terms(float *t, float *u, const float *dy, const float *x, const float *mean,
+                                            const float *rstd, int c, int hw, int groups) {
 	__shared__ double shared[REDUCE_THREADS];
-	int ch = blockIdx.x, g = ch / (c / groups);
+	int nc = blockIdx.x, n = nc / c, ch = nc % c, g = ch / (c / groups);
+	double mu = mean[n * groups + g], r = rstd[n * groups + g];
+	size_t off = (size_t)nc * hw;
 	double s1 = 0, s2 = 0;
-	for (int i = threadIdx.x; i < n * hw; i += REDUCE_THREADS) {
-		int b = i / hw, p = i % hw;
-		size_t k = ((size_t)b * c + ch) * hw + p;
-		double v = dy[k];
+	for (int p = threadIdx.x; p < hw; p += REDUCE_THREADS) {
+		double v = dy[off + p];
 		s1 += v;
-		s2 += v * (x[k] - (double)mean[b * groups + g]) * (double)rstd[b * groups + g];
+		s2 += v * (x[off + p] - mu) * r;
 	}
 	s1 = block_sum(s1, shared);
 	s2 = block_sum(s2, shared);
 	if (threadIdx.x == 0) {
-		if (dgamma) dgamma[ch] = (float)s2;
-		if (dbeta) dbeta[ch] = (float)s1;
+		t[nc] = (float)s2;
+		u[nc] = (float)s1;
+	}
+}
+
+// norm_param_terms_small is norm_param_terms for hw < 32 (layer norm's hw = 1): one
+// thread per (n, ch), over n·c of them.
+extern "C" __global__ void norm_param_terms_small(float *t, float *u, const float *dy, const float *x,
+                                                  const float *mean, const float *rstd, int n, int c, int hw,
+                                                  int groups) {
+	FOR_EACH(nc, n * c) {
+		int b = nc / c, g = (nc % c) / (c / groups);
+		double mu = mean[b * groups + g], r = rstd[b * groups + g];
+		size_t off = (size_t)nc * hw;
+		double s1 = 0, s2 = 0;
+		for (int p = 0; p < hw; p++) {
+			double v = dy[off + p];
+			s1 += v;
+			s2 += v * (x[off + p] - mu) * r;
+		}
+		t[nc] = (float)s2;
+		u[nc] = (float)s1;
 	}
 }
 
@@ -133,14 +154,4 @@ extern "C" __global__ void batch_norm_backward(float *dx, float *dgamma, float *
 		double xh = (x[k] - mu) * r;
 		dx[k] = (float)(gm * r * (dy[k] - a - xh * b));
 	}
-}
-
-// channel_sum: one block per channel: d[ch] = Σ_{n,p} x[n, ch, p] (a conv's bias gradient).
-extern "C" __global__ void channel_sum(float *d, const float *x, int n, int c, int hw) {
-	__shared__ double shared[REDUCE_THREADS];
-	int ch = blockIdx.x;
-	double s = 0;
-	for (int i = threadIdx.x; i < n * hw; i += REDUCE_THREADS) s += x[((size_t)(i / hw) * c + ch) * hw + i % hw];
-	s = block_sum(s, shared);
-	if (threadIdx.x == 0) d[ch] = (float)s;
 }

@@ -148,11 +148,17 @@ func convChunk(sh kernels.ConvShape) int {
 	return max(1, min(sh.N, maxColumns/max(per, 1)))
 }
 
+// im2col runs on a block per (row of the columns, sample) and enough blocks along
+// the output pixels (see conv.cu).
 func (s *Stream) im2col(col, x *Buffer, n0, nc int, sh kernels.ConvShape) {
 	oh, ow := sh.OutH(), sh.OutW()
-	s.launch("im2col", sh.C*sh.KH*sh.KW*nc*oh*ow, col, x.at(n0*sh.C*sh.H*sh.W), nc, sh.C, sh.H, sh.W, sh.KH, sh.KW,
-		sh.SH, sh.SW, sh.PH, sh.PW, oh, ow)
+	s.launchGrid("im2col", [3]int{blocksFor(oh * ow), sh.C * sh.KH * sh.KW, nc}, [3]int{threads, 1, 1}, col,
+		x.at(n0*sh.C*sh.H*sh.W), nc, sh.C, sh.H, sh.W, sh.KH, sh.KW, sh.SH, sh.SW, sh.PH, sh.PW, oh, ow)
 }
+
+// blocksFor is the number of blocks of threads covering n elements, at most 4096
+// (the kernels loop over the rest).
+func blocksFor(n int) int { return max(1, min((n+threads-1)/threads, 4096)) }
 
 // Conv2d is kernels.Conv2d: per chunk of samples, im2col, one product with the
 // weight (F, C·KH·KW) and a permute (with the bias) into dst (N, F, OH, OW).
@@ -187,8 +193,8 @@ func (s *Stream) Conv2dBackwardData(dx, dy, w *Buffer, sh kernels.ConvShape) {
 		m := min(nc, sh.N-n0)
 		s.launch("to_columns", m*sh.F*ohw, t, dy.at(n0*sh.F*ohw), m, sh.F, ohw)
 		s.gemm(true, false, k, m*ohw, sh.F, 1, w, 0, k, t, 0, m*ohw, 0, col, 0, m*ohw)
-		s.launch("col2im", m*sh.C*sh.H*sh.W, dx.at(n0*sh.C*sh.H*sh.W), col, m, sh.C, sh.H, sh.W, sh.KH, sh.KW,
-			sh.SH, sh.SW, sh.PH, sh.PW, sh.OutH(), sh.OutW())
+		s.launchGrid("col2im", [3]int{blocksFor(sh.H * sh.W), sh.C, m}, [3]int{threads, 1, 1}, dx.at(n0*sh.C*sh.H*sh.W),
+			col, m, sh.C, sh.H, sh.W, sh.KH, sh.KW, sh.SH, sh.SW, sh.PH, sh.PW, sh.OutH(), sh.OutW())
 	}
 }
 
@@ -213,8 +219,16 @@ func (s *Stream) Conv2dBackwardFilter(dw, dbias, dy, x *Buffer, sh kernels.ConvS
 	}
 	if dbias != nil {
 		need("Conv2dBackwardFilter dbias", dbias.n, sh.F)
-		s.launchGrid("channel_sum", [3]int{sh.F, 1, 1}, [3]int{reduceThreads, 1, 1}, dbias, dy, sh.N, sh.F, ohw)
+		s.channelSum(dbias, dy, sh.N, sh.F, ohw)
 	}
+}
+
+// channelSum is d[c] = Σ_{n,p} x[n, c, p] over x (n, c, hw): sums over the positions
+// (x as (n·c, hw) times a column of ones), then over the samples (columnSum).
+func (s *Stream) channelSum(d, x *Buffer, nn, c, hw int) {
+	t := s.scratch(4, nn*c)
+	s.gemm(false, false, nn*c, 1, hw, 1, x, 0, hw, s.ones(max(hw, nn)), 0, 1, 0, t, 0, 1)
+	s.columnSum(d, t, nn, c)
 }
 
 // Linear is kernels.Linear: dst = x·Wᵀ + b on rows.
@@ -265,9 +279,20 @@ func (s *Stream) GroupNormBackward(dx, dgamma, dbeta, dy, x, mean, rstd, gamma *
 	need("GroupNormBackward dy", dy.n, nn*c*hw)
 	s.launchGrid("group_norm_backward_x", [3]int{nn * groups, 1, 1}, [3]int{reduceThreads, 1, 1}, dx, dy, x, mean,
 		rstd, gamma, c, hw, groups)
-	if dgamma != nil || dbeta != nil {
-		s.launchGrid("group_norm_backward_params", [3]int{c, 1, 1}, [3]int{reduceThreads, 1, 1}, dgamma, dbeta, dy,
-			x, mean, rstd, nn, c, hw, groups)
+	if dgamma == nil && dbeta == nil {
+		return
+	}
+	t, u := s.scratch(4, nn*c), s.scratch(5, nn*c) // Σ dy·x̂ and Σ dy per (sample, channel)
+	if hw >= 32 {
+		s.launchGrid("norm_param_terms", [3]int{nn * c, 1, 1}, [3]int{reduceThreads, 1, 1}, t, u, dy, x, mean, rstd, c, hw, groups)
+	} else {
+		s.launch("norm_param_terms_small", nn*c, t, u, dy, x, mean, rstd, nn, c, hw, groups)
+	}
+	if dgamma != nil {
+		s.columnSum(dgamma, t, nn, c)
+	}
+	if dbeta != nil {
+		s.columnSum(dbeta, u, nn, c)
 	}
 }
 
