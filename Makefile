@@ -74,6 +74,7 @@ test: deps
 	$(GO) test ./kernels/
 	$(GO) test -tags purego ./kernels/...
 	cd plugins/examples/polynomial-schedule && $(GO) test ./...
+	bash -n tools/device-check.sh
 
 # check is what CI adds to the tests: vet and formatting.
 check: deps

@@ -80,46 +80,8 @@ func newDeviceGAN(model ir.Model, placement *sdk.Placement, cfg GANConfig, seed 
 	return &GAN{Gen: &Model{dev: &onDevice{tg.Gen, gen}}, Disc: &Model{dev: &onDevice{tg.Disc, disc}}, cfg: cfg, dev: tg}, nil
 }
 
-// deviceState is State for a GAN on the device: the same content, so a checkpoint
-// reads alike whichever device wrote it.
-func (g *GAN) deviceState() (GANState, error) {
-	s := GANState{Gen: g.Gen.Tensors(), Disc: g.Disc.Tensors(), GenAdam: adamState(g.dev.GenOpt),
-		DiscAdam: adamState(g.dev.DiscOpt), Streams: map[string][]byte{}}
-	for prefix, m := range g.dev.Models() {
-		for name, d := range m.Dropout {
-			b, err := d.MarshalBinary()
-			if err != nil {
-				return s, err
-			}
-			s.Streams[prefix+name] = b
-		}
-	}
-	return s, nil
-}
-
-func (g *GAN) deviceRestore(s GANState) error {
-	if err := g.Gen.Load(s.Gen); err != nil {
-		return err
-	}
-	if err := g.Disc.Load(s.Disc); err != nil {
-		return err
-	}
-	if err := g.dev.GenOpt.Restore(g.dev.Gen.Trainable, s.GenAdam.Step, s.GenAdam.Moments); err != nil {
-		return err
-	}
-	if err := g.dev.DiscOpt.Restore(g.dev.Disc.Trainable, s.DiscAdam.Step, s.DiscAdam.Moments); err != nil {
-		return err
-	}
-	for prefix, m := range g.dev.Models() {
-		for name, d := range m.Dropout {
-			if err := d.UnmarshalBinary(s.Streams[prefix+name]); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
+// adamState is a device optimizer's state in the CPU's form: checkpoints read alike
+// whichever device wrote them.
 func adamState(a *tape.Adam) AdamState {
 	step, moments := a.Moments()
 	return AdamState{Step: step, Moments: moments}

@@ -2,11 +2,12 @@ package engine
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 
 	G "gorgonia.org/gorgonia"
 
+	"dnw/host/internal/engine/ops"
+	"dnw/host/internal/engine/tape"
 	"dnw/host/internal/safetensors"
 )
 
@@ -46,23 +47,13 @@ func (m *Model) Load(ts map[string]safetensors.Tensor) error {
 	if m.dev != nil {
 		return m.dev.model.Load(ts)
 	}
-	want := m.Tensors()
-	for _, name := range slices.Sorted(maps.Keys(ts)) {
-		if _, ok := want[name]; !ok {
-			return fmt.Errorf("engine: tensor %s is not part of this model", name)
-		}
+	shapes, lora := map[string][]int{}, map[string]bool{}
+	for name, t := range m.Tensors() {
+		shapes[name] = t.Shape
+		_, lora[name] = m.LoRA[name]
 	}
-	for _, name := range slices.Sorted(maps.Keys(want)) {
-		t, ok := ts[name]
-		if _, isLoRA := m.LoRA[name]; !ok && isLoRA {
-			continue
-		}
-		if !ok {
-			return fmt.Errorf("engine: tensor %s is missing", name)
-		}
-		if !slices.Equal(t.Shape, want[name].Shape) || len(t.Data) != len(want[name].Data) {
-			return fmt.Errorf("engine: tensor %s has shape %v, the model's is %v", name, t.Shape, want[name].Shape)
-		}
+	if err := tape.CheckState(shapes, lora, ts); err != nil {
+		return err
 	}
 	for _, nodes := range []map[string]*G.Node{m.Params, m.LoRA} {
 		for name, n := range nodes {
@@ -124,15 +115,13 @@ type GANState struct {
 	Streams           map[string][]byte // by "gen/", "frozen/" or "disc/" + node name
 }
 
-// State returns a copy of the training state, for a checkpoint.
+// State returns a copy of the training state, for a checkpoint. It reads alike
+// whichever device the GAN trains on.
 func (g *GAN) State() (GANState, error) {
-	if g.dev != nil {
-		return g.deviceState()
-	}
-	s := GANState{Gen: g.Gen.Tensors(), Disc: g.Disc.Tensors(), GenAdam: g.genOpt.State(),
-		DiscAdam: g.discOpt.State(), Streams: map[string][]byte{}}
-	for prefix, m := range g.models() {
-		for name, d := range m.Dropout {
+	s := GANState{Gen: g.Gen.Tensors(), Disc: g.Disc.Tensors(), Streams: map[string][]byte{}}
+	s.GenAdam, s.DiscAdam = g.adamStates()
+	for prefix, streams := range g.dropouts() {
+		for name, d := range streams {
 			b, err := d.MarshalBinary()
 			if err != nil {
 				return s, err
@@ -143,30 +132,36 @@ func (g *GAN) State() (GANState, error) {
 	return s, nil
 }
 
-// models are the GAN's compiled models by the prefix of their dropout streams.
-func (g *GAN) models() map[string]*Model {
-	return map[string]*Model{"gen/": g.Gen, "frozen/": g.frozen, "disc/": g.Disc}
+// dropouts are the dropout layers of the GAN's compiled models (generator, the
+// discriminator's frozen copy, discriminator) by the prefix of their streams' names.
+func (g *GAN) dropouts() map[string]map[string]*ops.DropoutState {
+	if g.dev != nil {
+		return g.dev.Dropouts()
+	}
+	return map[string]map[string]*ops.DropoutState{"gen/": g.Gen.Dropout, "frozen/": g.frozen.Dropout, "disc/": g.Disc.Dropout}
+}
+
+// adamStates are the optimizers' states, generator's then discriminator's.
+func (g *GAN) adamStates() (AdamState, AdamState) {
+	if g.dev != nil {
+		return adamState(g.dev.GenOpt), adamState(g.dev.DiscOpt)
+	}
+	return g.genOpt.State(), g.discOpt.State()
 }
 
 // Restore continues from s, a State of a GAN of the same model and configuration.
 func (g *GAN) Restore(s GANState) error {
-	if g.dev != nil {
-		return g.deviceRestore(s)
-	}
 	if err := g.Gen.Load(s.Gen); err != nil {
 		return fmt.Errorf("generator: %w", err)
 	}
 	if err := g.Disc.Load(s.Disc); err != nil {
 		return fmt.Errorf("discriminator: %w", err)
 	}
-	if err := g.genOpt.Restore(g.Gen.Trainable, s.GenAdam); err != nil {
+	if err := g.restoreAdams(s.GenAdam, s.DiscAdam); err != nil {
 		return err
 	}
-	if err := g.discOpt.Restore(g.Disc.Trainable, s.DiscAdam); err != nil {
-		return err
-	}
-	for prefix, m := range g.models() {
-		for name, d := range m.Dropout {
+	for prefix, streams := range g.dropouts() {
+		for name, d := range streams {
 			b, ok := s.Streams[prefix+name]
 			if !ok {
 				return fmt.Errorf("engine: GAN state has no random stream for dropout %s%s", prefix, name)
@@ -177,4 +172,18 @@ func (g *GAN) Restore(s GANState) error {
 		}
 	}
 	return nil
+}
+
+// restoreAdams sets the optimizers' states.
+func (g *GAN) restoreAdams(gen, disc AdamState) error {
+	if g.dev != nil {
+		if err := g.dev.GenOpt.Restore(g.dev.Gen.Trainable, gen.Step, gen.Moments); err != nil {
+			return err
+		}
+		return g.dev.DiscOpt.Restore(g.dev.Disc.Trainable, disc.Step, disc.Moments)
+	}
+	if err := g.genOpt.Restore(g.Gen.Trainable, gen); err != nil {
+		return err
+	}
+	return g.discOpt.Restore(g.Disc.Trainable, disc)
 }

@@ -40,8 +40,13 @@ func tinyPairs(seed uint64, n int) (src, tgt []float32) {
 // in a new GAN restored from it gives the same losses, bit for bit, as 6 steps in one
 // go — weights, Adam moments, running statistics and dropout streams all carried.
 func TestGANResumesExactly(t *testing.T) {
+	checkGANResumes(t, GANConfig{Loss: "lsgan", LambdaL1: 100, LR: 2e-3, Batch: 2})
+}
+
+// checkGANResumes is TestGANResumesExactly for tinyPix2Pix trained with cfg; it
+// returns the GAN that resumed, after its steps.
+func checkGANResumes(t *testing.T, cfg GANConfig) *GAN {
 	model := tinyPix2Pix(t)
-	cfg := GANConfig{Loss: "lsgan", LambdaL1: 100, LR: 2e-3, Batch: 2}
 	src, tgt := tinyPairs(3, 2*3*16*16)
 	steps := func(g *GAN, n int) []StepLosses {
 		var out []StepLosses
@@ -69,13 +74,14 @@ func TestGANResumesExactly(t *testing.T) {
 		t.Fatal(err)
 	}
 	resumed, _ := NewGAN(model, nil, cfg, 99) // another seed: everything must come from the state
-	defer resumed.Close()
+	t.Cleanup(resumed.Close)
 	if err := resumed.Restore(state); err != nil {
 		t.Fatal(err)
 	}
 	if got := steps(resumed, 3); !slices.Equal(got, want[3:]) {
 		t.Errorf("resumed losses %v, want %v", got, want[3:])
 	}
+	return resumed
 }
 
 // TestModelLoadRejectsOtherModels: a generator's tensors do not load into a model of

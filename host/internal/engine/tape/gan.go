@@ -3,6 +3,8 @@ package tape
 import (
 	"fmt"
 
+	"dnw/host/internal/engine/ops"
+
 	"dnw/sdk/ir"
 )
 
@@ -129,8 +131,8 @@ func (g *GAN) Close() {
 	g.genProg.be.Close()
 }
 
-// Models are the GAN's compiled models by the prefix of their dropout streams in
-// engine.GANState.
-func (g *GAN) Models() map[string]*Model {
-	return map[string]*Model{"gen/": g.Gen, "frozen/": g.frozen, "disc/": g.Disc}
+// Dropouts are the dropout layers of the GAN's compiled models by the prefix of
+// their streams' names in engine.GANState.
+func (g *GAN) Dropouts() map[string]map[string]*ops.DropoutState {
+	return map[string]map[string]*ops.DropoutState{"gen/": g.Gen.Dropout, "frozen/": g.frozen.Dropout, "disc/": g.Disc.Dropout}
 }

@@ -33,6 +33,27 @@ func (m *Model) Tensors() map[string]safetensors.Tensor {
 // their values).
 func (m *Model) Load(ts map[string]safetensors.Tensor) error {
 	want := m.shapes()
+	shapes, lora := map[string][]int{}, map[string]bool{}
+	for name, t := range want {
+		shapes[name] = t.Shape
+		_, lora[name] = m.LoRA[name]
+	}
+	if err := CheckState(shapes, lora, ts); err != nil {
+		return err
+	}
+	for name, t := range want {
+		if v, ok := ts[name]; ok {
+			m.prog.be.Upload(t.Data, v.Data)
+		}
+	}
+	return nil
+}
+
+// CheckState checks tensors a model is to load against the shapes of the model's
+// (both engines' Model.Load): every tensor of the model with its shape, and nothing
+// else, except that the optional ones (a LoRA model's adapters, when it loads a
+// base checkpoint) may be absent. The error names the first difference.
+func CheckState(want map[string][]int, optional map[string]bool, ts map[string]safetensors.Tensor) error {
 	for _, name := range slices.Sorted(maps.Keys(ts)) {
 		if _, ok := want[name]; !ok {
 			return fmt.Errorf("engine: tensor %s is not part of this model", name)
@@ -40,19 +61,14 @@ func (m *Model) Load(ts map[string]safetensors.Tensor) error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(want)) {
 		t, ok := ts[name]
-		if _, isLoRA := m.LoRA[name]; !ok && isLoRA {
+		if !ok && optional[name] {
 			continue
 		}
 		if !ok {
 			return fmt.Errorf("engine: tensor %s is missing", name)
 		}
-		if !slices.Equal(t.Shape, want[name].Shape) || len(t.Data) != want[name].Size() {
-			return fmt.Errorf("engine: tensor %s has shape %v, the model's is %v", name, t.Shape, want[name].Shape)
-		}
-	}
-	for name, t := range want {
-		if v, ok := ts[name]; ok {
-			m.prog.be.Upload(t.Data, v.Data)
+		if !slices.Equal(t.Shape, want[name]) || len(t.Data) != size(want[name]) {
+			return fmt.Errorf("engine: tensor %s has shape %v, the model's is %v", name, t.Shape, want[name])
 		}
 	}
 	return nil
