@@ -63,7 +63,8 @@ demo: build
 # engine's long heap check and the weight generator's training tests without it (too
 # slow under -race), the kernels once more on the pure-Go backend (the build without
 # TAGS) and without the assembly (purego: the Go loops the vector instructions stand
-# in for), and the example external plugin, which is a module of its own. DNW_REQUIRE_SLURM makes the
+# in for), the example external plugin, which is a module of its own, and the syntax of
+# tools/device-check.sh (the GPU checks, which need a GPU). DNW_REQUIRE_SLURM makes the
 # Slurm backend's test, which starts a single-node cluster from Debian's slurm-wlm
 # and munge (APT_PACKAGES), fail instead of skipping where they are missing.
 test: deps

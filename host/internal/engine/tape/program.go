@@ -40,8 +40,8 @@ func (p *program) buffer(n int) Buffer {
 }
 
 // differentiate decides which tensors need gradients — the trainable parameters
-// and every step output that depends on one, or on a tensor marked by
-// requireGrad — and allocates them.
+// and every step output that depends on one (a frozen discriminator's steps read
+// the generator's output, so they pass its gradient on) — and allocates them.
 func (p *program) differentiate() {
 	for t := range p.trainable {
 		p.needs[t] = true
@@ -59,10 +59,6 @@ func (p *program) differentiate() {
 		}
 	}
 }
-
-// requireGrad makes the backward pass compute t's gradient even if no trainable
-// parameter depends on it (a discriminator's input, to train the generator).
-func (p *program) requireGrad(t *Tensor) { p.needs[t] = true }
 
 // forward runs every step.
 func (p *program) forward() {
