@@ -415,13 +415,3 @@ func Profile() []ProfileEntry {
 	profile = map[string]*ProfileEntry{}
 	return out
 }
-
-// Kernels lists the loaded kernels, for a check that every one is there.
-func (s *Stream) Kernels() []string {
-	var names []string
-	for name := range s.d.fns {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
-}

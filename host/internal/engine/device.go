@@ -1,14 +1,11 @@
 package engine
 
 import (
-	"hash/fnv"
 	"maps"
-	"math/rand/v2"
 	"slices"
 
 	"dnw/host/internal/device"
 	"dnw/host/internal/engine/tape"
-	"dnw/host/internal/lora"
 	"dnw/sdk"
 	"dnw/sdk/ir"
 )
@@ -38,18 +35,6 @@ func tapeOptions(batch int, seed uint64, placement *sdk.Placement, loraSeed uint
 	return tape.Options{Batch: batch, Seed: seed, Placement: placement,
 		Init:     func(dst []float32, p ir.Param) error { return InitParam(dst, p, seed) },
 		LoRAInit: func(p sdk.Param) []float32 { return loraInit(p, loraSeed) }}
-}
-
-// loraInit is a LoRA tensor's initial values: A Kaiming-uniform from a stream of
-// its own (seed and its name), B zero, as addLoRA sets them.
-func loraInit(p sdk.Param, seed uint64) []float32 {
-	data := make([]float32, p.Size())
-	if isDown(p.Name) {
-		h := fnv.New64a()
-		h.Write([]byte(p.Name))
-		lora.InitDown(data, p.Size()/p.Shape[0], rand.New(rand.NewPCG(seed, h.Sum64())))
-	}
-	return data
 }
 
 func compileOnDevice(dev device.Name, g ir.Graph, batch int, seed uint64) (*Model, error) {
@@ -115,28 +100,6 @@ func (r *Regression) deviceStep(inputs map[string][]float32, target, weight []fl
 		r.EMA.Updates = r.dev.EMA.Updates
 	}
 	return loss, err
-}
-
-func (r *Regression) deviceState() RegressionState {
-	s := RegressionState{Model: r.Model.Tensors(), Adam: adamState(r.dev.Opt)}
-	if r.dev.EMA != nil {
-		s.EMA, s.EMAUpdates = r.dev.EMA.Averages(), r.dev.EMA.Updates
-	}
-	return s
-}
-
-func (r *Regression) deviceRestore(s RegressionState) error {
-	if err := r.Model.Load(s.Model); err != nil {
-		return err
-	}
-	if err := r.dev.Opt.Restore(r.dev.Model.Trainable, s.Adam.Step, s.Adam.Moments); err != nil {
-		return err
-	}
-	if r.dev.EMA == nil {
-		return nil
-	}
-	r.EMA.Updates = s.EMAUpdates
-	return r.dev.EMA.SetAverages(s.EMA, s.EMAUpdates)
 }
 
 func newDeviceInference(g ir.Graph, batch int, trained *Model) (*Inference, error) {

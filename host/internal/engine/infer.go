@@ -2,9 +2,7 @@ package engine
 
 import (
 	"fmt"
-	"maps"
 	"slices"
-	"strings"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -89,24 +87,18 @@ func (f *Inference) Close() {
 	closeMachine(f.vm)
 }
 
-// copyInputs copies each input's values into its tensor; every input must be given, with
-// its size, and nothing else.
+// copyInputs copies each input's values into its tensor, after tape.CheckInputs:
+// every input must be given, with its size, and nothing else.
 func copyInputs(dst map[string]*tensor.Dense, src map[string][]float32) error {
-	for name := range src {
-		if _, ok := dst[name]; !ok {
-			return fmt.Errorf("the graph has no input %s (its inputs: %s)", name, strings.Join(slices.Sorted(maps.Keys(dst)), ", "))
-		}
+	shapes := map[string][]int{}
+	for name, t := range dst {
+		shapes[name] = t.Shape()
+	}
+	if err := tape.CheckInputs(shapes, src); err != nil {
+		return err
 	}
 	for name, t := range dst {
-		v, ok := src[name]
-		d := t.Data().([]float32)
-		if !ok {
-			return fmt.Errorf("input %s is not given", name)
-		}
-		if len(v) != len(d) {
-			return fmt.Errorf("input %s has %d values, want %d (shape %v)", name, len(v), len(d), t.Shape())
-		}
-		copy(d, v)
+		copy(t.Data().([]float32), src[name])
 	}
 	return nil
 }

@@ -34,12 +34,7 @@ func (m *Model) addLoRA(g ir.Graph, placement *sdk.Placement, seed uint64) error
 			m.Trainable = append(m.Trainable, base)
 			continue
 		}
-		data := make([]float32, p.Size()) // B starts at zero
-		if isDown(p.Name) {
-			h := fnv.New64a() // a stream per tensor, independent of the placement's order
-			h.Write([]byte(p.Name))
-			lora.InitDown(data, p.Size()/p.Shape[0], rand.New(rand.NewPCG(seed, h.Sum64())))
-		}
+		data := loraInit(p, seed)
 		n := G.NewTensor(m.G, tensor.Float32, len(p.Shape), G.WithShape(p.Shape...), G.WithName(p.Name),
 			G.WithValue(tensor.New(tensor.WithShape(p.Shape...), tensor.WithBacking(data))))
 		m.LoRA[p.Name] = n
@@ -49,6 +44,19 @@ func (m *Model) addLoRA(g ir.Graph, placement *sdk.Placement, seed uint64) error
 }
 
 func isDown(name string) bool { return strings.HasSuffix(name, ".lora_down") }
+
+// loraInit is a LoRA tensor's initial values, on either device: A Kaiming-uniform
+// from a stream of its own (seed and its name, so independent of the placement's
+// order), B zero.
+func loraInit(p sdk.Param, seed uint64) []float32 {
+	data := make([]float32, p.Size())
+	if isDown(p.Name) {
+		h := fnv.New64a()
+		h.Write([]byte(p.Name))
+		lora.InitDown(data, p.Size()/p.Shape[0], rand.New(rand.NewPCG(seed, h.Sum64())))
+	}
+	return data
+}
 
 // adaptedWeight is W + (α/r)·B·A for the layer's weight node w (F, …), with A viewed as
 // (r, in) and B as (F, r).

@@ -135,44 +135,36 @@ type RegressionState struct {
 	EMAUpdates int
 }
 
-// State returns a copy of the training state, for a checkpoint.
+// State returns a copy of the training state, for a checkpoint. It reads alike
+// whichever device the regression trains on.
 func (r *Regression) State() RegressionState {
+	s := RegressionState{Model: r.Model.Tensors()}
 	if r.dev != nil {
-		return r.deviceState()
+		s.Adam = adamState(r.dev.Opt)
+	} else {
+		s.Adam = r.Opt.State()
 	}
-	s := RegressionState{Model: r.Model.Tensors(), Adam: r.Opt.State()}
 	if r.EMA != nil {
-		s.EMA, s.EMAUpdates = map[string][]float32{}, r.EMA.Updates
-		for name, v := range r.EMA.shadow {
-			s.EMA[name] = slices.Clone(v)
-		}
+		s.EMA, s.EMAUpdates = r.EMA.averages(), r.EMA.Updates
 	}
 	return s
 }
 
 // Restore continues from s, a State of a Regression of the same graph and settings.
 func (r *Regression) Restore(s RegressionState) error {
-	if r.dev != nil {
-		return r.deviceRestore(s)
-	}
 	if err := r.Model.Load(s.Model); err != nil {
 		return err
 	}
-	if err := r.Opt.Restore(r.Model.Trainable, s.Adam); err != nil {
+	var err error
+	if r.dev != nil {
+		err = r.dev.Opt.Restore(r.dev.Model.Trainable, s.Adam.Step, s.Adam.Moments)
+	} else {
+		err = r.Opt.Restore(r.Model.Trainable, s.Adam)
+	}
+	if err != nil || r.EMA == nil {
 		return err
 	}
-	if r.EMA == nil {
-		return nil
-	}
-	r.EMA.Updates = s.EMAUpdates
-	for name, v := range r.EMA.shadow {
-		saved, ok := s.EMA[name]
-		if !ok || len(saved) != len(v) {
-			return fmt.Errorf("engine: regression state has no average of %s", name)
-		}
-		copy(v, saved)
-	}
-	return nil
+	return r.EMA.setAverages(s.EMA, s.EMAUpdates)
 }
 
 // EMA is an exponential moving average of a model's trainable parameters, the
@@ -213,19 +205,42 @@ func (e *EMA) Update(m *Model) {
 }
 
 // Tensors are the model's tensors (Model.Tensors) with every trainable parameter
-// replaced by its average: what a checkpoint of the averaged model holds.
+// replaced by its average: what a checkpoint of the averaged model holds. (Trainable
+// tensors are named by their IR names, as Tensors names them.)
 func (e *EMA) Tensors(m *Model) map[string]safetensors.Tensor {
 	ts := m.Tensors()
-	if e.dev != nil {
-		for name, a := range e.dev.Averages() {
-			ts[name] = safetensors.Tensor{Shape: ts[name].Shape, Data: a}
-		}
-		return ts
-	}
-	for name, p := range m.Params {
-		if a, ok := e.shadow[p.Name()]; ok {
-			ts[name] = safetensors.Tensor{Shape: ts[name].Shape, Data: slices.Clone(a)}
+	for name, a := range e.averages() {
+		if t, ok := ts[name]; ok {
+			ts[name] = safetensors.Tensor{Shape: t.Shape, Data: a}
 		}
 	}
 	return ts
+}
+
+// averages is a copy of the average of every trainable tensor, by name.
+func (e *EMA) averages() map[string][]float32 {
+	if e.dev != nil {
+		return e.dev.Averages()
+	}
+	out := map[string][]float32{}
+	for name, v := range e.shadow {
+		out[name] = slices.Clone(v)
+	}
+	return out
+}
+
+// setAverages continues the average from a state's averages and update count.
+func (e *EMA) setAverages(avg map[string][]float32, updates int) error {
+	e.Updates = updates
+	if e.dev != nil {
+		return e.dev.SetAverages(avg, updates)
+	}
+	for name, v := range e.shadow {
+		saved, ok := avg[name]
+		if !ok || len(saved) != len(v) {
+			return fmt.Errorf("engine: regression state has no average of %s", name)
+		}
+		copy(v, saved)
+	}
+	return nil
 }

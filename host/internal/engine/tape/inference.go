@@ -50,23 +50,37 @@ func (f *Inference) Run(inputs map[string][]float32) ([]float32, error) {
 // Close frees the inference's buffers (not the trained model's).
 func (f *Inference) Close() { f.model.prog.close() }
 
-// upload copies each input's values into its tensor: every input given, with its
-// size, and nothing else (engine's copyInputs).
+// upload copies each input's values into its tensor, after CheckInputs.
 func upload(m *Model, src map[string][]float32) error {
-	for name := range src {
-		if _, ok := m.Inputs[name]; !ok {
-			return fmt.Errorf("the graph has no input %s (its inputs: %s)", name, strings.Join(slices.Sorted(maps.Keys(m.Inputs)), ", "))
-		}
+	shapes := map[string][]int{}
+	for name, t := range m.Inputs {
+		shapes[name] = t.Shape
+	}
+	if err := CheckInputs(shapes, src); err != nil {
+		return err
 	}
 	for name, t := range m.Inputs {
+		m.prog.be.Upload(t.Data, src[name])
+	}
+	return nil
+}
+
+// CheckInputs checks a batch fed to a graph whose inputs have the given shapes
+// (both engines' inputs): every input given, with its size, and nothing else.
+func CheckInputs(shapes map[string][]int, src map[string][]float32) error {
+	for name := range src {
+		if _, ok := shapes[name]; !ok {
+			return fmt.Errorf("the graph has no input %s (its inputs: %s)", name, strings.Join(slices.Sorted(maps.Keys(shapes)), ", "))
+		}
+	}
+	for name, shape := range shapes {
 		v, ok := src[name]
 		if !ok {
 			return fmt.Errorf("input %s is not given", name)
 		}
-		if len(v) != t.Size() {
-			return fmt.Errorf("input %s has %d values, want %d (shape %v)", name, len(v), t.Size(), t.Shape)
+		if len(v) != size(shape) {
+			return fmt.Errorf("input %s has %d values, want %d (shape %v)", name, len(v), size(shape), shape)
 		}
-		m.prog.be.Upload(t.Data, v)
 	}
 	return nil
 }

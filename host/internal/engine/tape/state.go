@@ -13,16 +13,9 @@ import (
 // running statistics as NODE.running_mean and NODE.running_var. It waits for the
 // queued work.
 func (m *Model) Tensors() map[string]safetensors.Tensor {
-	be := m.prog.be
 	ts := map[string]safetensors.Tensor{}
-	for _, group := range []map[string]*Tensor{m.Params, m.LoRA} {
-		for name, t := range group {
-			ts[name] = safetensors.Tensor{Shape: slices.Clone(t.Shape), Data: download(be, t.Data)}
-		}
-	}
-	for name, st := range m.BatchNorm {
-		ts[name+".running_mean"] = safetensors.Tensor{Shape: slices.Clone(st.Mean.Shape), Data: download(be, st.Mean.Data)}
-		ts[name+".running_var"] = safetensors.Tensor{Shape: slices.Clone(st.Var.Shape), Data: download(be, st.Var.Data)}
+	for name, t := range m.tensors() {
+		ts[name] = safetensors.Tensor{Shape: slices.Clone(t.Shape), Data: download(m.prog.be, t.Data)}
 	}
 	return ts
 }
@@ -32,7 +25,7 @@ func (m *Model) Tensors() map[string]safetensors.Tensor {
 // else, except that a LoRA model may load a base checkpoint (its LoRA tensors keep
 // their values).
 func (m *Model) Load(ts map[string]safetensors.Tensor) error {
-	want := m.shapes()
+	want := m.tensors()
 	shapes, lora := map[string][]int{}, map[string]bool{}
 	for name, t := range want {
 		shapes[name] = t.Shape
@@ -74,8 +67,8 @@ func CheckState(want map[string][]int, optional map[string]bool, ts map[string]s
 	return nil
 }
 
-// shapes maps every tensor Tensors would return to the model's tensor.
-func (m *Model) shapes() map[string]*Tensor {
+// tensors maps every name Tensors returns to the model's tensor.
+func (m *Model) tensors() map[string]*Tensor {
 	out := map[string]*Tensor{}
 	maps.Copy(out, m.Params)
 	maps.Copy(out, m.LoRA)
