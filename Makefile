@@ -64,7 +64,9 @@ demo: build
 # slow under -race), the kernels once more on the pure-Go backend (the build without
 # TAGS) and without the assembly (purego: the Go loops the vector instructions stand
 # in for), the example external plugin, which is a module of its own, and the syntax of
-# tools/device-check.sh (the GPU checks, which need a GPU). DNW_REQUIRE_SLURM makes the
+# tools/device-check.sh (the GPU checks, which need a GPU), and the self-test of make
+# bench's PyTorch side (Debian's python3-torch), which must read every op of the IR
+# (it broke unnoticed when IR 3 added two). DNW_REQUIRE_SLURM makes the
 # Slurm backend's test, which starts a single-node cluster from Debian's slurm-wlm
 # and munge (APT_PACKAGES), fail instead of skipping where they are missing.
 test: deps
@@ -76,6 +78,8 @@ test: deps
 	$(GO) test -tags purego ./kernels/...
 	cd plugins/examples/polynomial-schedule && $(GO) test ./...
 	bash -n tools/device-check.sh
+	$(MAKE) apt APT_PACKAGES=python3-torch
+	/usr/bin/python3 -m unittest discover -s bench/torch
 
 # check is what CI adds to the tests: vet and formatting.
 check: deps
