@@ -64,22 +64,25 @@ demo: build
 # slow under -race), the kernels once more on the pure-Go backend (the build without
 # TAGS) and without the assembly (purego: the Go loops the vector instructions stand
 # in for), the example external plugin, which is a module of its own, and the syntax of
-# tools/device-check.sh (the GPU checks, which need a GPU), and the self-test of make
-# bench's PyTorch side (Debian's python3-torch), which must read every op of the IR
-# (it broke unnoticed when IR 3 added two). DNW_REQUIRE_SLURM makes the
-# Slurm backend's test, which starts a single-node cluster from Debian's slurm-wlm
-# and munge (APT_PACKAGES), fail instead of skipping where they are missing.
+# tools/device-check.sh (the GPU checks, which need a GPU), and make bench's PyTorch
+# side (Debian's python3-torch): its self-test, which must read every op of the IR
+# (it broke unnoticed when IR 3 added two), and `dnw bench train --torch --steps 1`,
+# the documented command. DNW_REQUIRE_TORCH makes the engine's numeric cross-check
+# with PyTorch (engine/torch_test.go) fail instead of skipping without python3-torch;
+# DNW_REQUIRE_SLURM does the same for the Slurm backend's test, which starts a
+# single-node cluster from Debian's slurm-wlm and munge (APT_PACKAGES).
 test: deps
+	$(MAKE) apt APT_PACKAGES=python3-torch
 	$(GO) build ./...
-	DNW_REQUIRE_SLURM=1 $(GO) test -race -timeout 20m -tags "$(TAGS)" ./...
+	DNW_REQUIRE_SLURM=1 DNW_REQUIRE_TORCH=1 $(GO) test -race -timeout 20m -tags "$(TAGS)" ./...
 	$(GO) test -tags "$(TAGS)" -run HeapStaysFlat ./host/internal/engine/
 	$(GO) test -tags "$(TAGS)" -run 'Overfit|WithoutBlockIndex|GeneralizesToNewPrompts' ./host/internal/weightgen/
 	$(GO) test ./kernels/
 	$(GO) test -tags purego ./kernels/...
 	cd plugins/examples/polynomial-schedule && $(GO) test ./...
 	bash -n tools/device-check.sh
-	$(MAKE) apt APT_PACKAGES=python3-torch
 	/usr/bin/python3 -m unittest discover -s bench/torch
+	$(GO) run -tags "$(TAGS)" ./host/cmd/dnw bench train --torch --steps 1
 
 # check is what CI adds to the tests: vet and formatting.
 check: deps

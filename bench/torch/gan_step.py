@@ -314,8 +314,16 @@ class GANStep:
         self.g_opt = torch.optim.Adam(self.G.parameters(), lr=LR, betas=BETAS, eps=ADAM_EPS)
         self.d_opt = torch.optim.Adam(self.D.parameters(), lr=LR, betas=BETAS, eps=ADAM_EPS)
 
-    def step(self):
-        """One GAN.Step; returns its losses as gan.go's StepLosses (L1, GenAdv, Disc)."""
+    def set_batch(self, source, target):
+        """Trains on the given pair batch instead of the benchmark's (crosscheck.py)."""
+        self.source, self.target = source, target
+        self.g_inputs["source"] = source
+        self.d_source = torch.cat([source, source])
+
+    def step(self, grads=None):
+        """One GAN.Step; returns its losses as gan.go's StepLosses (L1, GenAdv, Disc).
+        With a dict grads, it also stores each parameter's gradient there, before the
+        update, as grad/gen/<name> and grad/disc/<name>."""
         # Generator step against the current discriminator. gan.go differentiates only
         # with respect to the generator's parameters (G.Grad(genLoss, gen.Trainable)):
         # the frozen copy gets no weight gradients, as pix2pix's set_requires_grad(D, False).
@@ -327,6 +335,8 @@ class GANStep:
         g_loss = adv + LAMBDA_L1 * l1
         self.g_opt.zero_grad(set_to_none=False)  # engine/adam.go zeroes gradients in place
         g_loss.backward()
+        if grads is not None:
+            grads.update({"grad/gen/" + k: p.grad.clone() for k, p in self.G.params.items()})
         self.g_opt.step()
         self.D.requires_grad(True)
 
@@ -339,6 +349,8 @@ class GANStep:
         d_loss = adversarial(logits, labels, self.loss)  # ½(real + fake), as gan.go
         self.d_opt.zero_grad(set_to_none=False)
         d_loss.backward()
+        if grads is not None:
+            grads.update({"grad/disc/" + k: p.grad.clone() for k, p in self.D.params.items()})
         self.d_opt.step()
         return {"L1": l1.item(), "GenAdv": adv.item(), "Disc": d_loss.item()}
 
