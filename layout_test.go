@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -62,5 +63,44 @@ func TestLayout(t *testing.T) {
 	}
 	if len(packages) < 10 {
 		t.Errorf("found only %d packages; is the walk broken?", len(packages))
+	}
+}
+
+// TestCitationsResolve: what the code and docs cite is in this repository. A path
+// docs/….md named in a Go file or a Markdown file must exist, and nothing may cite
+// the engineering notes kept outside it, which a reader of a clone cannot open.
+func TestCitationsResolve(t *testing.T) {
+	cited := regexp.MustCompile(`docs/[A-Za-z0-9_./-]+\.md`)
+	checked := 0
+	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && p != "." || d.Name() == "runs" || d.Name() == "bin") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, ".md") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(b), "ENGINEERING"+".md") {
+			t.Errorf("%s cites %s, which is not in this repository: cite docs/ instead", p, "ENGINEERING"+".md")
+		}
+		for _, ref := range cited.FindAllString(string(b), -1) {
+			checked++
+			if _, err := os.Stat(ref); err != nil {
+				t.Errorf("%s cites %s, which does not exist", p, ref)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 20 {
+		t.Errorf("checked only %d citations of docs/; is the walk broken?", checked)
 	}
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // Smooth and gating activations, element-wise over slices of any shape. gorgonia lacks
-// GELU and SiLU (ENGINEERING.md §3); Sigmoid and ReLU are here so the weight
+// GELU and SiLU (docs/dependencies.md); Sigmoid and ReLU are here so the weight
 // generator's 1-D UNet runs on one set of kernels. Transcendentals are evaluated in
 // float32 for float32 slices (fastmath.go) and with the math package for float64, and
 // split over the workers for long slices (forRange): they were more than half of the

@@ -2,7 +2,7 @@ package kernels
 
 import "testing"
 
-// E2GAN-like attention (ENGINEERING.md §3): batch 4, 16×16 = 256 tokens attending to
+// E2GAN-like attention (docs/dependencies.md): batch 4, 16×16 = 256 tokens attending to
 // themselves, width 128, 4 heads of 32.
 const benchAttnB, benchAttnN, benchAttnD, benchAttnHeads = 4, 256, 128, 4
 

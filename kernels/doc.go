@@ -3,9 +3,9 @@
 //
 // Each kernel has a plain-Go reference, generic over float32 and float64, whose doc
 // comment is the loop it computes; the engine runs float32, and the tests check every
-// gradient against central finite differences in float64. Faster versions (cgo with
-// OpenBLAS, CUDA through gorgonia.org/cu) come behind build tags with the same
-// signatures. Conventions: destination first, inputs never mutated, shapes in
+// gradient against central finite differences in float64. The matrix products go
+// through OpenBLAS (cgo) behind the openblas build tag; kernels/cuda runs the same
+// kernels on an NVIDIA GPU behind the dnw_cuda tag. Conventions: destination first, inputs never mutated, shapes in
 // comments as (N, C, H, W). The package imports neither the host nor the sdk.
 package kernels
 

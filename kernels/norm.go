@@ -23,7 +23,7 @@ import (
 //
 // gorgonia lacks LayerNorm and InstanceNorm, its GroupNorm backward logs the whole
 // gradient on every step, and its InverseSqrt gradient is wrong, so a hand-built
-// layer norm trains wrong (see ENGINEERING.md §3): these kernels replace all three.
+// layer norm trains wrong (see docs/dependencies.md): these kernels replace all three.
 //
 // Statistics are accumulated in float64 whatever T is. gamma and beta may be nil
 // (torch's affine=False: γ = 1, β = 0); in the backward passes a nil gamma means

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// E2GAN-like sizes (ENGINEERING.md §3): a batch of 4 feature maps of 128 channels at
+// E2GAN-like sizes (docs/dependencies.md): a batch of 4 feature maps of 128 channels at
 // 16×16 after two stride-2 downsamples of 64×64, group norm with 32 groups as in
 // diffusers' ResBlocks; token layer norm over the same map as 4·256 tokens of width 128.
 const benchN, benchC, benchHW, benchGroups = 4, 128, 16 * 16, 32

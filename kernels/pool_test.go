@@ -27,7 +27,7 @@ func TestAvgPoolBackwardValues(t *testing.T) {
 }
 
 // TestAvgPoolGradient is the check gorgonia's AveragePool2D backward fails
-// (ENGINEERING.md §3).
+// (docs/dependencies.md).
 func TestAvgPoolGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct{ n, c, h, w, scale int }{

@@ -12,8 +12,8 @@ import (
 )
 
 // startSlurm starts a single-node Slurm cluster on 127.0.0.1 in a temporary
-// directory (munged, slurmctld, slurmd, as root, without cgroups: ENGINEERING.md
-// §3's recipe) and returns the environment its commands need (SLURM_CONF). The
+// directory (munged, slurmctld, slurmd, as root, without cgroups: the recipe
+// docs/dependencies.md describes) and returns the environment its commands need (SLURM_CONF). The
 // daemons it started are stopped by PID when the test ends. Without Debian's
 // slurm-wlm and munge, or as another user than root, the test is skipped, unless
 // DNW_REQUIRE_SLURM is set (make test sets it: CI must run this test).

@@ -70,7 +70,7 @@ func TestBuildShapesAtSeveralSizes(t *testing.T) {
 }
 
 // The counts README.md reports. 2 ResNet blocks give the 0.98 M-parameter E2GAN-like
-// generator measured in ENGINEERING.md.
+// reference generator of docs/dependencies.md.
 func TestParameterCounts(t *testing.T) {
 	for _, c := range []struct {
 		opts      sdk.Options

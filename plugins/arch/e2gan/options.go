@@ -8,7 +8,7 @@ import (
 // options is the schema of arch.e2gan's options.
 var options = []sdk.OptionSpec{
 	{Name: "width", Type: sdk.OptionInt, Default: int64(32), Min: sdk.Float(4), Max: sdk.Float(512),
-		Doc: "channels after the stem; each downsampling doubles them (32 is the E2GAN-like model measured in ENGINEERING.md)"},
+		Doc: "channels after the stem; each downsampling doubles them (32 is the E2GAN-like model of docs/dependencies.md)"},
 	{Name: "downsamples", Type: sdk.OptionInt, Default: int64(2), Min: sdk.Float(1), Max: sdk.Float(6),
 		Doc: "stride-2 convolutions (and as many upsamplings); the image size must be divisible by 2^downsamples"},
 	{Name: "res_blocks", Type: sdk.OptionInt, Default: int64(3), Min: sdk.Float(0), Max: sdk.Float(16),

@@ -9,8 +9,8 @@ import (
 )
 
 // TestBuiltinGradients checks, against finite differences in float64, the gradients of
-// the gorgonia built-ins the engine compiles IR ops and losses from (ENGINEERING.md
-// §3 found some of gorgonia's gradients wrong, so none is trusted unchecked), and of
+// the gorgonia built-ins the engine compiles IR ops and losses from (some of
+// gorgonia's gradients are wrong, docs/dependencies.md, so none is trusted unchecked), and of
 // the token ops composed from them.
 func TestBuiltinGradients(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))

@@ -1,7 +1,7 @@
 // Package ops holds the host's custom gorgonia ops: each implements gorgonia's Op and
 // SDOp interfaces, runs a plain-Go kernel of dnw/kernels in Do, and differentiates
 // symbolically into backward ops that run the backward kernels. They replace gorgonia
-// ops that are missing, slow or wrong (ENGINEERING.md §3): Conv2d, UpsampleNearest,
+// ops that are missing, slow or wrong (docs/dependencies.md): Conv2d, UpsampleNearest,
 // AvgPool (gorgonia's AveragePool2D backward is wrong) and GroupNorm (gorgonia's logs
 // the whole gradient every step; instance norm is groups = channels).
 //

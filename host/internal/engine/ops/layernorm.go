@@ -12,7 +12,7 @@ import (
 // LayerNorm normalizes x (rows, D) or (B, N, D) over its last dimension and applies
 // the affine gamma (D), beta (D), as torch.nn.LayerNorm(D) (kernels.LayerNorm: biased
 // variance, 1/√(σ² + eps)). gorgonia has no LayerNorm, and building one from its ops
-// trains wrong (its InverseSqrt gradient is wrong, ENGINEERING.md §3).
+// trains wrong (its InverseSqrt gradient is wrong, docs/dependencies.md).
 //
 // Its gradients (kernels.LayerNormBackward) recompute the mean and 1/std from x
 // instead of keeping them from the forward pass, so the ops stay stateless.
