@@ -75,7 +75,7 @@ func runCollect(ctx context.Context, env *stage.Env) error {
 	for i, k := range all {
 		ids[i] = k.ID
 	}
-	err = runUnits(ctx, env, ids, "concepts", func(ctx context.Context, id string) (func(), error) {
+	err = runUnits(ctx, env, env.Jobs, ids, "concepts", func(ctx context.Context, id string) (func(), error) {
 		res, err := fit.run(ctx, in.Pairs[id])
 		if err != nil {
 			return nil, err

@@ -115,11 +115,17 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 		for _, m := range methods {
 			u := unit{concept: k, method: m}
 			if !m.Scratch {
+				release, err := acquireTimedLock(ctx, env.Log)
+				if err != nil {
+					return err
+				}
 				t0 := time.Now()
-				if u.start, err = m.start(ctx, src, k); err != nil {
+				u.start, err = m.start(ctx, src, k)
+				u.seconds = time.Since(t0).Seconds()
+				release()
+				if err != nil {
 					return fmt.Errorf("%s, %s: %w", k.ID, m.Name, err)
 				}
-				u.seconds = time.Since(t0).Seconds()
 				if u.start.Vector != nil {
 					starts.Tensors[k.ID+"/"+m.Name] = safetensors.Tensor{Shape: []int{len(u.start.Vector)}, Data: u.start.Vector}
 				}
@@ -129,14 +135,21 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 		}
 	}
 
-	env.Log.Info("fine-tuning held-out concepts", "concepts", len(heldout), "methods", ft.Methods, "steps", ft.Steps,
-		"eval_every", ft.EvalEvery, "metric", metric.Name, "jobs", env.Jobs)
+	// The fine-tunes are timed, so they run one at a time whatever --jobs says, and
+	// each holds the machine's timed lock (timedlock.go) against other dnw processes'.
+	env.Log.Info("fine-tuning held-out concepts, one at a time (timed)", "concepts", len(heldout), "methods", ft.Methods,
+		"steps", ft.Steps, "eval_every", ft.EvalEvery, "metric", metric.Name)
 	gan := engine.GANConfig{Loss: c.Model.GANLoss, LambdaL1: c.Model.LambdaL1, LR: ft.LR, Batch: ft.Batch, Device: c.Device()}
 	loraGAN := gan
 	loraGAN.LR = ft.LoRALR
 	sampleSteps := sampleSteps(ft.Steps, ft.EvalEvery)
-	err = runUnits(ctx, env, ids, "fine-tunes", func(ctx context.Context, id string) (func(), error) {
+	err = runUnits(ctx, env, 1, ids, "fine-tunes", func(ctx context.Context, id string) (func(), error) {
 		u := units[id]
+		release, err := acquireTimedLock(ctx, env.Log)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 		fit := ganFit{Model: model, GAN: gan, Steps: ft.Steps, EvalEvery: ft.EvalEvery, Metric: metric,
 			Seed: uint64(c.Experiment.Seed), Samples: sampleSteps}
 		if !u.method.Scratch {
@@ -151,7 +164,7 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 			run.Curve = append(run.Curve, quality.Point{Step: int(p[0]), Seconds: u.seconds + res.Seconds[i], Metric: p[1]})
 		}
 		if run.Extra, err = scoreExtra(ctx, env, extra, res.Final, in.Pairs[u.concept.ID].Test); err != nil {
-			return nil, fmt.Errorf("%s: %w", id, err)
+			return nil, fmt.Errorf("%s: %w", id, err) // REVERT-TEST
 		}
 		data, err := json.Marshal(run)
 		if err != nil {

@@ -17,14 +17,14 @@ type doneUnits struct {
 	Done []string
 }
 
-// runUnits runs work for every unit in order, env.Jobs at a time, skipping those the
+// runUnits runs work for every unit in order, jobs at a time, skipping those the
 // stage's checkpoint lists as done, and shows them on a progress bar counting unit.
 // work writes its unit's result to its own file under partial/ before it returns; only
 // then does the checkpoint name the unit done, so an interruption loses at most the
 // units in flight. The announce function work returns (nil: none) is called after
 // that, so that what it logs is on disk for good. The first failure stops the others;
 // ctx's cancellation returns ctx.Err() once the units in flight have stopped.
-func runUnits(ctx context.Context, env *stage.Env, units []string, unit string, work func(ctx context.Context, id string) (announce func(), err error)) error {
+func runUnits(ctx context.Context, env *stage.Env, jobs int, units []string, unit string, work func(ctx context.Context, id string) (announce func(), err error)) error {
 	var st doneUnits
 	if _, err := env.LoadCheckpoint(&st); err != nil {
 		return err
@@ -48,7 +48,7 @@ func runUnits(ctx context.Context, env *stage.Env, units []string, unit string, 
 	)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for range min(env.Jobs, max(len(pending), 1)) {
+	for range min(max(jobs, 1), max(len(pending), 1)) {
 		wg.Go(func() {
 			for u := range next {
 				if ctx.Err() != nil {

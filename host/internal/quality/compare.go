@@ -15,11 +15,6 @@ const (
 	Generated = "generated"
 )
 
-// minSeconds floors the times a speedup divides: a start that already meets the
-// target reaches it after its preparation alone, which for a LoRA at its standard init
-// is next to nothing. One millisecond is the resolution curves.csv prints.
-const minSeconds = 1e-3
-
 // Run is one method's fine-tune of a concept.
 type Run struct {
 	Method string
@@ -37,10 +32,12 @@ type Targets struct {
 }
 
 // Speedups compare the wall time a method takes to reach a target with another's.
-// Each is the other's seconds over the method's: above 1 the method is faster. When
-// the method never reaches the target the speedup is 0; when the other never does,
-// its seconds are taken as its whole run's, so the speedup is a lower bound; when
-// neither does, it is undefined (null).
+// Each is the other's seconds over the method's: above 1 the method is faster. A
+// speedup is defined only when both reached the target by training: it is
+// undefined (null) when either never reached it (no time to compare; a whole run is
+// no time to the target) and when either was at the target from the start (its
+// seconds are only the time to make the start, which says nothing of training speed
+// and would divide into a meaningless ratio). ToTarget says which case applies.
 type Speedups struct {
 	VsScratch   Num `json:"vs_scratch"`
 	VsLoRAZero  Num `json:"vs_lora_zero"`
@@ -49,9 +46,15 @@ type Speedups struct {
 
 // ToTarget is how a method fares against one target.
 type ToTarget struct {
-	Reach   Reach    `json:"reach"`
-	Speedup Speedups `json:"speedup"`
+	Reach Reach `json:"reach"`
+	// FromStart: the first evaluation, the start's, already met the target.
+	FromStart bool     `json:"from_start"`
+	Speedup   Speedups `json:"speedup"`
 }
+
+// byTraining reports whether the method reached the target after training steps:
+// the case in which its seconds measure how fast it trains.
+func (t ToTarget) byTraining() bool { return t.Reach.Reached && !t.FromStart }
 
 // MethodResult is one method on one concept.
 type MethodResult struct {
@@ -106,51 +109,39 @@ func Compare(concept string, runs []Run, higherIsBetter bool) (ConceptResult, er
 	res.Targets = Targets{Scratch: Num(final(scratch)), Best: Num(best)}
 	res.EqualTime = Num(equal)
 
-	reaches := func(target float64) map[string]Reach {
-		out := map[string]Reach{}
-		for _, r := range runs {
-			out[r.Method] = FirstReach(r.Curve, target, higherIsBetter)
+	// speedup is the other's seconds over mine when both trained to the target.
+	speedup := func(mine, other ToTarget) Num {
+		if !mine.byTraining() || !other.byTraining() {
+			return NaN()
 		}
-		return out
-	}
-	// seconds is a run's time to the target, or, when it never got there, the lower
-	// bound its whole run gives.
-	seconds := func(r Run, reach Reach) float64 {
-		if reach.Reached {
-			return reach.Seconds
-		}
-		return end(r)
-	}
-	speedup := func(mine Reach, other float64, otherReached bool) Num {
-		switch {
-		case !mine.Reached && !otherReached:
-			return Num(math.NaN())
-		case !mine.Reached:
-			return 0
-		}
-		return Num(max(other, minSeconds) / max(mine.Seconds, minSeconds))
+		return Num(other.Reach.Seconds / mine.Reach.Seconds)
 	}
 	toTarget := func(target float64) map[string]ToTarget {
-		rs := reaches(target)
 		out := map[string]ToTarget{}
 		for _, r := range runs {
-			mine := rs[r.Method]
-			t := ToTarget{Reach: mine, Speedup: Speedups{VsScratch: NaN(), VsLoRAZero: NaN(), VsBestOther: NaN()}}
-			t.Speedup.VsScratch = speedup(mine, seconds(scratch, rs[Scratch]), rs[Scratch].Reached)
-			if zero, ok := byMethod[LoRAZero]; ok {
-				t.Speedup.VsLoRAZero = speedup(mine, seconds(zero, rs[LoRAZero]), rs[LoRAZero].Reached)
+			reach := FirstReach(r.Curve, target, higherIsBetter)
+			out[r.Method] = ToTarget{Reach: reach, FromStart: reach.Reached && reach.Step == r.Curve[0].Step}
+		}
+		for _, r := range runs {
+			t := out[r.Method]
+			t.Speedup = Speedups{VsScratch: speedup(t, out[Scratch]), VsLoRAZero: NaN(), VsBestOther: NaN()}
+			if zero, ok := out[LoRAZero]; ok {
+				t.Speedup.VsLoRAZero = speedup(t, zero)
 			}
-			fastest, anyReached, others := math.Inf(1), false, false
+			// The fastest other: undefined when another was at the target from the
+			// start (nothing trains faster than that) or none got there.
+			var fastest ToTarget
 			for _, o := range runs {
-				if o.Method != r.Method {
-					others = true
-					fastest = min(fastest, seconds(o, rs[o.Method]))
-					anyReached = anyReached || rs[o.Method].Reached
+				ot := out[o.Method]
+				switch {
+				case o.Method == r.Method || !ot.Reach.Reached:
+				case ot.FromStart:
+					fastest = ot
+				case !fastest.Reach.Reached || !fastest.FromStart && ot.Reach.Seconds < fastest.Reach.Seconds:
+					fastest = ot
 				}
 			}
-			if others {
-				t.Speedup.VsBestOther = speedup(mine, fastest, anyReached)
-			}
+			t.Speedup.VsBestOther = speedup(t, fastest)
 			out[r.Method] = t
 		}
 		return out

@@ -57,30 +57,38 @@ func TestCompareTargetsAndSpeedups(t *testing.T) {
 		return MethodResult{}
 	}
 	g := get(Generated)
-	if want := (Speedups{VsScratch: 20, VsLoRAZero: 4, VsBestOther: 4}); g.ToScratch.Speedup != want {
+	if want := (Speedups{VsScratch: 20, VsLoRAZero: 4, VsBestOther: 4}); !sameSpeedups(g.ToScratch.Speedup, want) {
 		t.Errorf("generated to scratch's 20: %+v, want %+v (scratch at 40 s, lora-zero at 8 s, over 2 s)", g.ToScratch.Speedup, want)
 	}
-	// To 21: generated at 3 s, lora-zero at 12 s, scratch never (its 40 s a lower bound).
-	if want := (Speedups{VsScratch: Num(40.0 / 3), VsLoRAZero: 4, VsBestOther: 4}); g.ToBest.Speedup != want {
+	// To 21: generated at 3 s, lora-zero at 12 s, scratch never: no time to compare.
+	if want := (Speedups{VsScratch: NaN(), VsLoRAZero: 4, VsBestOther: 4}); !sameSpeedups(g.ToBest.Speedup, want) {
 		t.Errorf("generated to the best 21: %+v, want %+v", g.ToBest.Speedup, want)
 	}
-	if m := get("lora-mean"); m.ToScratch.Reach.Reached || m.ToScratch.Speedup.VsScratch != 0 || m.AtEqualTime != 17 {
-		t.Errorf("lora-mean: %+v; want not reached, speedup 0, 17 dB at 4 s", m)
+	if m := get("lora-mean"); m.ToScratch.Reach.Reached || m.ToScratch.Speedup.VsScratch.Defined() || m.AtEqualTime != 17 {
+		t.Errorf("lora-mean: %+v; want not reached, no speedup, 17 dB at 4 s", m)
 	}
 	if s := get(Scratch); s.ToScratch.Speedup.VsScratch != 1 || s.ToScratch.Speedup.VsBestOther != Num(2.0/40) {
 		t.Errorf("scratch against itself %v, against the fastest other %v; want 1 and 1/20", s.ToScratch.Speedup.VsScratch, s.ToScratch.Speedup.VsBestOther)
 	}
-	// A start that already meets the target: its time is floored at a millisecond.
+	// A start that already meets the target is at the target from the start: no
+	// speedup for it, nor for the others against the fastest other (it).
 	atStart, err := Compare("h001", []Run{{Scratch, curve(10, 5, 20)}, {LoRAZero, curve(1, 25, 26)}}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := atStart.Methods[1].ToScratch.Speedup.VsScratch; s != 10/minSeconds {
-		t.Errorf("a start at the target: speedup %v, want 10 s over the 1 ms floor", s)
+	zero, scratch := atStart.Methods[1].ToScratch, atStart.Methods[0].ToScratch
+	if !zero.FromStart || zero.Speedup.VsScratch.Defined() || scratch.FromStart || scratch.Speedup.VsBestOther.Defined() || scratch.Speedup.VsScratch != 1 {
+		t.Errorf("lora-zero at the target from the start: %+v; scratch: %+v", zero, scratch)
 	}
 	if _, err := Compare("h000", runs[1:], true); err == nil || !strings.Contains(err.Error(), "no scratch run") {
 		t.Errorf("without scratch: %v", err)
 	}
+}
+
+// sameSpeedups compares speedups with undefined (NaN) values equal to each other.
+func sameSpeedups(a, b Speedups) bool {
+	same := func(x, y Num) bool { return x == y || !x.Defined() && !y.Defined() }
+	return same(a.VsScratch, b.VsScratch) && same(a.VsLoRAZero, b.VsLoRAZero) && same(a.VsBestOther, b.VsBestOther)
 }
 
 func TestSummarizeBootstrap(t *testing.T) {
@@ -110,10 +118,10 @@ func TestSummarizeBootstrap(t *testing.T) {
 
 func TestSummarizeMethods(t *testing.T) {
 	var results []ConceptResult
-	for _, gen := range []float64{1, 2, 4} { // generated reaches 20 after 1, 2, 4 s
+	for _, gen := range []float64{1, 2, 4, 0} { // generated reaches 20 after 1, 2, 4 s, then from the start
 		res, err := Compare("h", []Run{
 			{Scratch, curve(10, 5, 20)},
-			{Generated, []Point{{0, 0, 5}, {10, gen, 20}}},
+			{Generated, []Point{{0, 0, map[bool]float64{true: 20, false: 5}[gen == 0]}, {10, max(gen, 1), 20}}},
 		}, true)
 		if err != nil {
 			t.Fatal(err)
@@ -121,12 +129,12 @@ func TestSummarizeMethods(t *testing.T) {
 		results = append(results, res)
 	}
 	sum := SummarizeMethods(results)
-	if len(sum) != 2 || sum[1].Method != Generated || sum[1].Concepts != 3 {
+	if len(sum) != 2 || sum[1].Method != Generated || sum[1].Concepts != 4 {
 		t.Fatalf("%+v", sum)
 	}
 	g := sum[1].ToScratch
-	if g.Reached != 3 || g.VsScratch.Median != 5 || g.VsScratch.Mean != Num((10.0+5+2.5)/3) || g.Seconds.Median != 2 {
-		t.Errorf("generated: %+v; want speedups 10, 5, 2.5 (median 5) and median 2 s", g)
+	if g.Reached != 4 || g.FromStart != 1 || g.VsScratch.N != 3 || g.VsScratch.Median != 5 || g.VsScratch.Mean != Num((10.0+5+2.5)/3) {
+		t.Errorf("generated: %+v; want 4 reached, 1 from the start, speedups 10, 5, 2.5 (median 5) on the other 3", g)
 	}
 	if !math.IsNaN(float64(g.VsLoRAZero.Mean)) || g.VsLoRAZero.N != 0 {
 		t.Errorf("no lora-zero run, yet a speedup against it: %+v", g.VsLoRAZero)

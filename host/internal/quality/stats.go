@@ -84,6 +84,7 @@ func percentileInterval(stats []float64) [2]Num {
 // TargetSummary is one method against one target over concepts.
 type TargetSummary struct {
 	Reached     int   `json:"reached"`      // concepts on which it reached the target
+	FromStart   int   `json:"from_start"`   // of those, the concepts where its start already met it
 	Seconds     Stats `json:"seconds"`      // to the target, over the concepts where it reached it
 	Steps       Stats `json:"steps"`        // the same in steps
 	VsScratch   Stats `json:"vs_scratch"`   // speedups, as Speedups defines them
@@ -126,6 +127,9 @@ func summarizeTarget(ts []ToTarget) TargetSummary {
 	var s TargetSummary
 	var seconds, steps, vsScratch, vsZero, vsBest []Num
 	for _, t := range ts {
+		if t.FromStart {
+			s.FromStart++
+		}
 		if t.Reach.Reached {
 			s.Reached++
 			seconds, steps = append(seconds, Num(t.Reach.Seconds)), append(steps, Num(t.Reach.Step))

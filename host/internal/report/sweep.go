@@ -38,9 +38,9 @@ func SweepFiles(name string, axes []string, trials []SweepTrial) (map[string][]b
 	}
 	all := section{title: "Trials"}
 	all.para("Each trial is the base experiment with its axes' values; medians over its held-out concepts [95%% intervals]. " +
-		"`generated` against `scratch` is the speedup to scratch's target (docs: the run report's first table).")
+		"Steps to target are to scratch's target; `generated` against `scratch` is the speedup to it in seconds (docs: the run report's first table).")
 	t := table{head: append(append([]string{"trial"}, codes(axes)...), "status", "final "+metric.Name+" of `scratch`",
-		"final "+metric.Name+" of `generated`", "`generated` against `scratch`", "against `lora-zero`")}
+		"final "+metric.Name+" of `generated`", "steps to target of `scratch`", "of `generated`", "`generated` against `scratch`", "against `lora-zero`")}
 	for _, tr := range trials {
 		row := []string{fmt.Sprintf("%03d", tr.Index)}
 		for _, a := range axes {
@@ -48,10 +48,11 @@ func SweepFiles(name string, axes []string, trials []SweepTrial) (map[string][]b
 		}
 		row = append(row, tr.Status)
 		if tr.Results == nil {
-			row = append(row, "—", "—", "—", "—")
+			row = append(row, "—", "—", "—", "—", "—", "—")
 		} else {
 			s, g := summaryOf(tr.Results, "scratch"), summaryOf(tr.Results, quality.Generated)
-			row = append(row, medianCI(s.Final, 2), medianCI(g.Final, 2), speedupCI(g.ToScratch.VsScratch), speedupCI(g.ToScratch.VsLoRAZero))
+			row = append(row, medianCI(s.Final, 2), medianCI(g.Final, 2), medianCI(s.ToScratch.Steps, 0), medianCI(g.ToScratch.Steps, 0),
+				speedupCI(g.ToScratch.VsScratch), speedupCI(g.ToScratch.VsLoRAZero))
 		}
 		t.rows = append(t.rows, row)
 	}
@@ -87,7 +88,7 @@ func summaryOf(r *Results, method string) quality.MethodSummary {
 	}
 	nan := quality.Num(math.NaN())
 	empty := quality.Stats{Mean: nan, Median: nan, MeanCI: [2]quality.Num{nan, nan}, MedianCI: [2]quality.Num{nan, nan}}
-	return quality.MethodSummary{Method: method, Final: empty, ToScratch: quality.TargetSummary{VsScratch: empty, VsLoRAZero: empty}}
+	return quality.MethodSummary{Method: method, Final: empty, ToScratch: quality.TargetSummary{Steps: empty, VsScratch: empty, VsLoRAZero: empty}}
 }
 
 // axisPNG plots a statistic of each trial against its value of axis: categorical

@@ -14,11 +14,11 @@ import (
 // concepts), then the verdict.
 func Terminal(w io.Writer, r Results) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "METHOD\tFINAL %s\tREACHED\tSECONDS TO TARGET\tVS SCRATCH\tVS LORA-ZERO\n", strings.ToUpper(r.Metric.Name))
+	fmt.Fprintf(tw, "METHOD\tFINAL %s\tREACHED\tFROM START\tSECONDS TO TARGET\tSTEPS\tVS SCRATCH\tVS LORA-ZERO\n", strings.ToUpper(r.Metric.Name))
 	for _, m := range r.Summary {
 		s := m.ToScratch
-		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%s\t%s\t%s\n", m.Method, num(float64(m.Final.Median), 2), s.Reached, m.Concepts,
-			num(float64(s.Seconds.Median), 1), times(s.VsScratch), times(s.VsLoRAZero))
+		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%d\t%s\t%s\t%s\t%s\n", m.Method, num(float64(m.Final.Median), 2), s.Reached, m.Concepts,
+			s.FromStart, num(float64(s.Seconds.Median), 1), num(float64(s.Steps.Median), 0), times(s.VsScratch), times(s.VsLoRAZero))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

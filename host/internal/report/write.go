@@ -51,9 +51,11 @@ func compose(r Results, grids []Grid) (document, error) {
 		"generator's prediction, for `generated`) plus the training steps, evaluations excluded.",
 		len(r.Concepts), r.Steps, codeList(r.Methods), r.Metric.Name, direction)
 	intro.para("Targets per concept: the final quality of `scratch` at its full budget (the paper's), and, stricter, the best " +
-		"final quality of any method but `generated`. A speedup is another method's seconds to the target over this one's " +
-		"(0: this one never got there; a lower bound where the other never did; times are floored at 1 ms, so a start that already meets the target gets a large finite speedup). Figures are medians over concepts with " +
-		"bootstrap 95%% intervals; means are in results.json.")
+		"final quality of any method but `generated`. A speedup is another method's seconds to the target over this one's, on the " +
+		"concepts where both reached it by training: a method that never got there has no time to compare (\"reached\" counts it out), " +
+		"and one whose start already met the target (\"at target from the start\") has only the time to make its start, so neither " +
+		"enters a speedup. Steps to the target, unlike seconds, do not depend on the machine's load. Figures are medians over " +
+		"concepts with bootstrap 95%% intervals, the number of concepts behind each speedup in parentheses; means are in results.json.")
 	doc.sections = append(doc.sections, intro)
 
 	main := section{title: "Time to the scratch target"}
@@ -167,12 +169,13 @@ func compose(r Results, grids []Grid) (document, error) {
 // targetTable is the paper's form: per method, its final quality, how often and how
 // fast it reached the target, and its speedups.
 func targetTable(r Results, target func(quality.MethodSummary) quality.TargetSummary) table {
-	t := table{head: []string{"method", "final " + r.Metric.Name, "reached", "seconds to target", "steps to target",
-		"speedup vs scratch", "vs lora-zero", "vs fastest other"}}
+	t := table{head: []string{"method", "final " + r.Metric.Name, "reached", "at target from the start", "seconds to target",
+		"steps to target", "speedup vs scratch", "vs lora-zero", "vs fastest other"}}
 	for _, m := range r.Summary {
 		s := target(m)
 		t.rows = append(t.rows, []string{"`" + m.Method + "`", medianCI(m.Final, 2), fmt.Sprintf("%d of %d", s.Reached, m.Concepts),
-			medianCI(s.Seconds, 1), medianCI(s.Steps, 0), speedupCI(s.VsScratch), speedupCI(s.VsLoRAZero), speedupCI(s.VsBestOther)})
+			fmt.Sprint(s.FromStart), medianCI(s.Seconds, 1), medianCI(s.Steps, 0),
+			speedupCI(s.VsScratch), speedupCI(s.VsLoRAZero), speedupCI(s.VsBestOther)})
 	}
 	return t
 }
@@ -191,16 +194,20 @@ func verdict(r Results) string {
 	}
 	say := func(x quality.Stats, against, paper string) string {
 		if !x.Median.Defined() {
-			return "no speedup against " + against + " could be measured"
+			return "no speedup against " + against + " could be measured (on no concept did both reach the target by training)"
 		}
 		verdict := "faster than"
 		if x.Median < 1 {
-			verdict = "slower than" // 0 when it did not get there
+			verdict = "slower than"
 		}
-		return fmt.Sprintf("%s× against %s, %s it%s", num(float64(x.Median), 2), against, verdict, paper)
+		return fmt.Sprintf("%s× against %s (%d %s), %s it%s", num(float64(x.Median), 2), against, x.N, plural(x.N, "concept"), verdict, paper)
 	}
-	return fmt.Sprintf("**`generated` reached the scratch target in %d of %d concepts; median speedup %s; %s; %s.**",
-		s.Reached, r.Summary[i].Concepts,
+	fromStart := ""
+	if s.FromStart > 0 {
+		fromStart = fmt.Sprintf(" (%d at the target from the start)", s.FromStart)
+	}
+	return fmt.Sprintf("**`generated` reached the scratch target in %d of %d concepts%s; median speedup %s; %s; %s.**",
+		s.Reached, r.Summary[i].Concepts, fromStart,
 		say(s.VsScratch, "`"+quality.Scratch+"`", fmt.Sprintf(" (paper: %.1f× faster)", paperVsScratch)),
 		say(s.VsLoRAZero, "`"+quality.LoRAZero+"`", fmt.Sprintf(" (paper: %.1f× faster)", paperVsLoRAZero)),
 		say(s.VsBestOther, "the fastest other initialization of each concept", ""))
@@ -213,11 +220,13 @@ func medianCI(s quality.Stats, digits int) string {
 	return fmt.Sprintf("%s [%s, %s]", num(float64(s.Median), digits), num(float64(s.MedianCI[0]), digits), num(float64(s.MedianCI[1]), digits))
 }
 
+// speedupCI is a speedup's median, its interval and the number of concepts it is
+// defined on (both methods reached the target by training).
 func speedupCI(s quality.Stats) string {
 	if !s.Median.Defined() {
 		return "—"
 	}
-	return fmt.Sprintf("%s× [%s, %s]", num(float64(s.Median), 2), num(float64(s.MedianCI[0]), 2), num(float64(s.MedianCI[1]), 2))
+	return fmt.Sprintf("%s× [%s, %s] (%d)", num(float64(s.Median), 2), num(float64(s.MedianCI[0]), 2), num(float64(s.MedianCI[1]), 2), s.N)
 }
 
 func reachCell(r quality.Reach) string {
@@ -225,6 +234,14 @@ func reachCell(r quality.Reach) string {
 		return "not reached"
 	}
 	return fmt.Sprintf("%s s (%d steps)", num(r.Seconds, 1), r.Step)
+}
+
+// plural is noun for one, noun+"s" for any other count.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
 
 func num(x float64, digits int) string {

@@ -10,15 +10,16 @@ import (
 // A `generated` that beats the paper's two baselines but not `lora-mean` is told so:
 // the verdict must not read as a win for the prompt.
 func TestVerdictNamesEveryComparison(t *testing.T) {
-	median := func(x float64) quality.Stats { return quality.Stats{Median: quality.Num(x)} }
+	median := func(x float64, n int) quality.Stats { return quality.Stats{Median: quality.Num(x), N: n} }
 	r := Results{Steps: 60, Summary: []quality.MethodSummary{{
 		Method: quality.Generated, Concepts: 4,
-		ToScratch: quality.TargetSummary{Reached: 3, VsScratch: median(5.32), VsLoRAZero: median(1.97), VsBestOther: median(0.47)},
+		ToScratch: quality.TargetSummary{Reached: 3, FromStart: 1, VsScratch: median(5.32, 2), VsLoRAZero: median(1.97, 1), VsBestOther: median(0.47, 2)},
 	}}}
 	got := verdict(r)
-	for _, want := range []string{"in 3 of 4 concepts", "5.32× against `scratch`, faster than it (paper: 15.0× faster)",
-		"1.97× against `lora-zero`, faster than it (paper: 4.6× faster)",
-		"0.47× against the fastest other initialization of each concept, slower than it"} {
+	for _, want := range []string{"in 3 of 4 concepts (1 at the target from the start)",
+		"5.32× against `scratch` (2 concepts), faster than it (paper: 15.0× faster)",
+		"1.97× against `lora-zero` (1 concept), faster than it (paper: 4.6× faster)",
+		"0.47× against the fastest other initialization of each concept (2 concepts), slower than it"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("verdict %q lacks %q", got, want)
 		}

@@ -24,6 +24,9 @@ type Row struct {
 	Seconds float64                `json:"seconds"` // the run's stages, over all sessions
 	Metric  string                 `json:"metric,omitempty"`
 	Final   map[string]quality.Num `json:"final,omitempty"` // per method: median final metric over the held-out concepts
+	// Steps is per method the median steps to the scratch target over the concepts
+	// that reached it: unlike seconds, it does not depend on the machine's load.
+	Steps map[string]quality.Num `json:"steps_to_target,omitempty"`
 	// Speedups of generated to the scratch target, medians over concepts.
 	VsScratch  quality.Num `json:"vs_scratch"`
 	VsLoRAZero quality.Num `json:"vs_lora_zero"`
@@ -49,9 +52,9 @@ func (p *Plan) Results() ([]Row, error) {
 			return nil, err
 		}
 		if res != nil {
-			r.Metric, r.Final, r.methods = res.Metric.Name, map[string]quality.Num{}, res.Methods
+			r.Metric, r.Final, r.Steps, r.methods = res.Metric.Name, map[string]quality.Num{}, map[string]quality.Num{}, res.Methods
 			for _, m := range res.Summary {
-				r.Final[m.Method] = m.Final.Median
+				r.Final[m.Method], r.Steps[m.Method] = m.Final.Median, m.ToScratch.Steps.Median
 				if m.Method == quality.Generated {
 					r.VsScratch, r.VsLoRAZero = m.ToScratch.VsScratch.Median, m.ToScratch.VsLoRAZero.Median
 				}
@@ -79,6 +82,9 @@ func (p *Plan) WriteResults(rows []Row) error {
 		for _, m := range methods {
 			head = append(head, "final_"+m)
 		}
+		for _, m := range methods {
+			head = append(head, "steps_to_target_"+m)
+		}
 		cw.Write(append(head, "generated_vs_scratch", "generated_vs_lora_zero"))
 		for _, r := range rows {
 			rec := []string{strconv.Itoa(r.Trial), r.Name}
@@ -88,6 +94,9 @@ func (p *Plan) WriteResults(rows []Row) error {
 			rec = append(rec, r.Status, strconv.FormatFloat(r.Seconds, 'f', 1, 64), r.Metric)
 			for _, m := range methods {
 				rec = append(rec, csvNum(r.Final[m]))
+			}
+			for _, m := range methods {
+				rec = append(rec, csvNum(r.Steps[m]))
 			}
 			cw.Write(append(rec, csvNum(r.VsScratch), csvNum(r.VsLoRAZero)))
 		}
@@ -104,19 +113,20 @@ func (p *Plan) PrintResults(w io.Writer, rows []Row) error {
 	for _, m := range methods {
 		fmt.Fprintf(tw, "\t%s", m)
 	}
-	fmt.Fprintln(tw, "\tGENERATED VS SCRATCH\tVS LORA-ZERO")
+	fmt.Fprintln(tw, "\tGENERATED STEPS\tSCRATCH STEPS\tGENERATED VS SCRATCH\tVS LORA-ZERO")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%03d\t%s\t%s\t%.0f", r.Trial, r.Name, r.Status, r.Seconds)
 		for _, m := range methods {
 			fmt.Fprintf(tw, "\t%s", fmtNum(r.Final[m], "%.2f"))
 		}
-		fmt.Fprintf(tw, "\t%s\t%s\n", fmtNum(r.VsScratch, "%.2f×"), fmtNum(r.VsLoRAZero, "%.2f×"))
+		fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\n", fmtNum(r.Steps[quality.Generated], "%.0f"), fmtNum(r.Steps[quality.Scratch], "%.0f"),
+			fmtNum(r.VsScratch, "%.2f×"), fmtNum(r.VsLoRAZero, "%.2f×"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	if len(methods) > 0 {
-		fmt.Fprintf(w, "final: median %s over each trial's held-out concepts; speedups: medians of generated's time to the scratch target\n", rows[0].Metric)
+		fmt.Fprintf(w, "final: median %s over each trial's held-out concepts; steps: medians of each method's steps to the scratch target; speedups: medians of generated's time to it (seconds, which vary with the machine's load)\n", rows[0].Metric)
 	}
 	return nil
 }
