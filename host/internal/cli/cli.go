@@ -65,8 +65,8 @@ Examples:
 Run 'dnw <command> --help' for a command's flags and examples. Experiment files are
 documented in experiments/README.md.
 
-Exit codes: 0 success, 1 failure, 2 bad input (file, key, value or flag; a device this
-binary or machine lacks), 130 interrupted.
+Exit codes: 0 success, 1 failure, 2 bad input (file, key, value or flag; a data folder
+or run directory dnw cannot use; a device this binary or machine lacks), 130 interrupted.
 `
 
 // Main runs dnw with the given arguments (without the program name) and returns the
@@ -135,6 +135,10 @@ func (a *app) exit(err error) int {
 	case errors.Is(err, runstore.ErrBusy):
 		fmt.Fprintf(a.stderr, "dnw %s: %v\n", c.name, err)
 		return ExitUsage
+	case isBadInput(err):
+		// A bad data folder, a run directory dnw cannot read: the user's to fix.
+		fmt.Fprintf(a.stderr, "dnw %s: %v\n", c.name, err)
+		return ExitUsage
 	case errors.Is(err, device.ErrUnavailable):
 		// The user's to fix, as a bad flag is: another binary, machine or device.
 		fmt.Fprintf(a.stderr, "dnw %s: %v\n", c.name, err)
@@ -142,6 +146,16 @@ func (a *app) exit(err error) int {
 	}
 	fmt.Fprintf(a.stderr, "dnw %s: %v\n", c.name, err)
 	return ExitFailure
+}
+
+// badInput is implemented by errors about what the user gave dnw (a data folder,
+// a run directory), so that packages below the cli can say so without the cli
+// knowing each of their error types.
+type badInput interface{ BadInput() bool }
+
+func isBadInput(err error) bool {
+	var b badInput
+	return errors.As(err, &b) && b.BadInput()
 }
 
 func lookup(name string) *command {

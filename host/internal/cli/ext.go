@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -182,8 +181,9 @@ func (a *app) testExtension(ctx context.Context, path string, options map[string
 }
 
 // testMetric scores a random target batch against itself and against two noisy
-// copies, and checks the scores are finite, repeatable and ordered in the
-// metric's direction.
+// copies, and checks the scores are repeatable and ordered in the metric's
+// direction (a score that is not finite is already the extension's error, from
+// Score).
 func (a *app) testMetric(ctx context.Context, e *extensions.Extension, rng *rand.Rand, batch, size, calls int) error {
 	target := ext.Images{N: batch, C: 3, H: size, W: size, Pix: make([]float32, batch*3*size*size)}
 	for i := range target.Pix {
@@ -211,12 +211,9 @@ func (a *app) testMetric(ctx context.Context, e *extensions.Extension, rng *rand
 			}
 			if c == 0 {
 				first = s
-			} else if s.Value != first.Value && !(math.IsNaN(s.Value) && math.IsNaN(first.Value)) {
+			} else if s.Value != first.Value {
 				problems = append(problems, fmt.Sprintf("not deterministic: %v then %v on the same input", first.Value, s.Value))
 			}
-		}
-		if math.IsNaN(first.Value) || math.IsInf(first.Value, 0) {
-			problems = append(problems, fmt.Sprintf("score %v at noise %g is not finite", first.Value, noise))
 		}
 		var subs []string
 		for _, sub := range first.Sub {

@@ -2,14 +2,20 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io/fs"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"dnw/host/internal/config"
 	"dnw/host/internal/lora"
 	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/safetensors"
@@ -42,10 +48,10 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	prompt := flags.String("prompt", "", "the concept's text prompt (required)")
 	out := flags.String("out", "", "LoRA file to write (default RUN_DIR/predictions/PROMPT.safetensors)")
 	sampler := flags.String("sampler", "", "one-step or ddim (default: the run's weightgen.sampler)")
-	tStar := flags.Int("t-star", 0, "timestep of one-step prediction (default: the run's weightgen.t_star)")
-	steps := flags.Int("ddim-steps", 0, "steps of DDIM sampling (default: the run's weightgen.ddim_steps)")
+	tStar := flags.Int("t-star", 0, "timestep of one-step prediction, 1…T (default: the run's weightgen.t_star)")
+	steps := flags.Int("ddim-steps", 0, "steps of DDIM sampling, 1…T (default: the run's weightgen.ddim_steps)")
 	seed := flags.Uint64("seed", 0, "seed of the starting noise")
-	guidance := flags.Float64("guidance", -1, "classifier-free guidance scale: 1 the prompt alone, below 1 toward the unconditional prediction (default: the run's weightgen.guidance)")
+	guidance := flags.Float64("guidance", 0, "classifier-free guidance scale, 0…20: 1 the prompt alone, below 1 toward the unconditional prediction (default: the run's weightgen.guidance)")
 	devName := flags.String("device", "cpu", "compute device: cpu, cuda or cuda:N")
 	pos, err := a.parse(flags, args)
 	if err != nil {
@@ -57,6 +63,19 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	if *run == "" || strings.TrimSpace(*prompt) == "" {
 		return usagef("--run and --prompt are required")
 	}
+	given := map[string]bool{}
+	flags.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, c := range []struct {
+		flag, key string
+		value     float64
+	}{{"t-star", "weightgen.t_star", float64(*tStar)}, {"ddim-steps", "weightgen.ddim_steps", float64(*steps)},
+		{"guidance", "weightgen.guidance", *guidance}} {
+		if given[c.flag] {
+			if err := checkFlag(c.flag, c.key, c.value); err != nil {
+				return err
+			}
+		}
+	}
 	dev, err := flagDevice(*devName)
 	if err != nil {
 		return err
@@ -64,21 +83,32 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	start := time.Now()
 	path := filepath.Join(*run, "stages/weightgen/denoiser.safetensors")
 	saved, err := weightgen.Load(path)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return fmt.Errorf("%w (has the run's weightgen stage finished?)", err)
+	case err != nil:
+		// The stage finished and its file was damaged since: the run notices the
+		// changed artifact and computes the stage again.
+		return fmt.Errorf("the weight generator is corrupt: %w; 'dnw run %s' computes it again", err, *run)
 	}
 	info := saved.Info
 	if *sampler == "" {
 		*sampler = info.Sampler
 	}
-	if *tStar == 0 {
+	if !given["t-star"] {
 		*tStar = info.TStar
 	}
-	if *steps == 0 {
+	if !given["ddim-steps"] {
 		*steps = info.DDIMSteps
 	}
-	if *guidance < 0 {
+	if !given["guidance"] {
 		*guidance = info.Guidance
+	}
+	// The rules of the config: t_star and ddim_steps at most the schedule's T.
+	if T := len(saved.Tables.Alpha); *tStar > T {
+		return usagef("--t-star %d exceeds the run's weightgen.timesteps = %d", *tStar, T)
+	} else if *steps > T {
+		return usagef("--ddim-steps %d exceeds the run's weightgen.timesteps = %d", *steps, T)
 	}
 	if *sampler != "one-step" && *sampler != "ddim" {
 		return usagef("--sampler %q: want one-step or ddim", *sampler)
@@ -109,6 +139,12 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	denoiseTime := time.Since(denoiseStart)
+	vector := saved.Codec.Vector(chunks)
+	if i := slices.IndexFunc(vector, func(w float32) bool { return math.IsNaN(float64(w)) || math.IsInf(float64(w), 0) }); i >= 0 {
+		// A LoRA of nan or inf would poison whatever loads it: write none. In-range
+		// flags cannot cause it; a damaged or diverged denoiser can.
+		return fmt.Errorf("the prediction's weight %d is %v (is %s damaged, or did its training diverge?); nothing written", i, vector[i], path)
+	}
 
 	if *out == "" {
 		*out = filepath.Join(*run, "predictions", slug(*prompt)+".safetensors")
@@ -123,13 +159,29 @@ func runPredict(ctx context.Context, a *app, args []string) error {
 	if *guidance != 1 {
 		how += fmt.Sprintf(", guidance %g", *guidance)
 	}
-	if err := writeLoRA(*out, saved, saved.Codec.Vector(chunks), map[string]string{
+	if err := writeLoRA(*out, saved, vector, map[string]string{
 		"dnw.prompt": *prompt, "dnw.sampler": how, "dnw.arch": info.Arch, "dnw.placement": info.Placement}); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "%s: %d LoRA weights for %q (%s)\n", *out, len(saved.Codec.Mean), *prompt, how)
 	fmt.Fprintf(a.stdout, "time: text encoding %s, denoising %s (%d chunks of %d in one batch), total %s\n",
 		round(textTime), round(denoiseTime), saved.Spec.Chunks, saved.Spec.ChunkSize, round(time.Since(start)))
+	return nil
+}
+
+// checkFlag holds a flag to the range of the config key it stands in for, so that a
+// flag cannot ask for what the experiment file could not.
+func checkFlag(name, key string, v float64) error {
+	f, ok := config.Lookup(key)
+	if !ok {
+		panic("cli: no config key " + key)
+	}
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return usagef("--%s %v: not a finite number", name, v)
+	case f.Min != nil && v < *f.Min || f.Max != nil && v > *f.Max:
+		return usagef("--%s %v: out of range (%s, as %s)", name, v, f.Bounds(), key)
+	}
 	return nil
 }
 

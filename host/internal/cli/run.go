@@ -43,6 +43,10 @@ a stage whose config keys or inputs changed runs again (with what depends on it)
 killed at any instant loses at most the work since its last checkpoint. Ctrl-C stops
 cleanly after saving a checkpoint; a second Ctrl-C stops at once.
 
+Before any work, each stage's memory and time are estimated, and a stage that would
+need more memory than the machine has, or more than a week on two CPU cores, is
+warned about; the run goes on (experiments/README.md, "Memory and time").
+
 --until STAGE runs the pipeline up to that stage only (the data stages alone, say); a
 later run without it finds them done and goes on. --jobs N lets stage collect train N
 concepts at once.
@@ -124,6 +128,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	exts := extensions.NewSet(cfg)
+	exts.Log = slog.New(logging.NewConsole(a.stderr, lvl)) // the run's log is not open yet
 	defer exts.Close(context.WithoutCancel(ctx))
 	usedExts, err := checkExtensionsWith(ctx, exts, r, p)
 	if err != nil {
@@ -153,6 +158,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	defer logFile.Close()
 	log, reporter := a.logging(lvl, logFile)
 	plugins.Log = log
+	logResources(log, cfg, p, *jobs)
 
 	if err := a.startSession(run, r, used, usedExts, log, args); err != nil {
 		return err
@@ -257,7 +263,10 @@ func (a *app) startSession(run *runstore.Run, r *config.Resolved, plugins []runs
 					"keys", strings.Join(changed, ", "))
 			}
 		}
-		if m.Status == runstore.Running {
+		switch {
+		case m.Status == runstore.Running && run.PreviousFailure != "":
+			log.Warn("the previous session failed and could not save the manifest; resuming", "err", run.PreviousFailure)
+		case m.Status == runstore.Running:
 			log.Warn("the previous session ended without finishing (killed?); resuming")
 		}
 	}
@@ -294,7 +303,21 @@ func endSession(run *runstore.Run, runErr error) error {
 	m.Status, m.Ended = status, &now
 	s := &m.Sessions[len(m.Sessions)-1]
 	s.Status, s.Ended = status, &now
-	return run.SaveManifest()
+	err := run.SaveManifest()
+	if err != nil {
+		// A full disk, say: the manifest on disk still says "running", which dnw
+		// status would take for a killed session. Say what happened where writing
+		// needs no new space.
+		why := fmt.Sprintf("manifest.json could not be saved: %v", err)
+		switch status {
+		case runstore.Failed:
+			why = runErr.Error() + "; then " + why
+		case runstore.Interrupted:
+			why = "interrupted, and " + why
+		}
+		run.RecordFailure(why)
+	}
+	return err
 }
 
 // checkExtensions checks the WASM extensions an experiment names, when its

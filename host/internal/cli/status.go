@@ -66,14 +66,22 @@ func runStatus(ctx context.Context, a *app, args []string) error {
 }
 
 // printStatus writes the run summary and one line per stage of p. holder is the PID
-// holding the run's lock (0 if none): a "running" record without a holder was killed.
+// holding the run's lock (0 if none): a "running" record without a holder was killed,
+// unless the session recorded beside its lock that it failed without saving the
+// manifest (a full disk).
 func printStatus(w io.Writer, dir string, m *runstore.Manifest, p stage.Pipeline, holder int) {
 	state := m.Status
+	unsaved := ""
+	if m.Status == runstore.Running && holder == 0 {
+		unsaved = runstore.LastFailure(dir)
+	}
 	switch {
 	case holder == -1:
 		state = "running (starting up)"
 	case holder != 0 && holder != os.Getpid():
 		state = fmt.Sprintf("running (pid %d)", holder)
+	case unsaved != "":
+		state = "failed: " + unsaved + " (stages as last saved); 'dnw run " + dir + "' resumes"
 	case m.Status == runstore.Running && holder == 0:
 		state = "interrupted (the last session was killed); 'dnw run " + dir + "' resumes"
 	case m.Status == runstore.Interrupted:
@@ -104,6 +112,9 @@ func printStatus(w io.Writer, dir string, m *runstore.Manifest, p stage.Pipeline
 		st := rec.Status
 		if st == runstore.Running && holder == 0 {
 			st = runstore.Interrupted
+			if unsaved != "" {
+				st = runstore.Failed
+			}
 		}
 		if st == runstore.Done && rec.FromCache != "" {
 			st = "cached" // restored from the stage cache, not computed in this run

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"dnw/host/internal/config"
+	"dnw/host/internal/pipeline"
 	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/sweep"
 )
@@ -16,9 +17,15 @@ var validateCmd = &command{
 	summary: "check experiment files without running them",
 	help: `Checks each experiment file (and the files it includes) against the schema in
 experiments/README.md: unknown keys (with the nearest valid one), wrong types,
-out-of-range values, missing required keys; and checks that the plugins it names
-exist, with options that match each plugin's schema (dnw plugins describe ID). Every
-problem is reported as FILE:LINE: KEY: MESSAGE. Exits 2 if any file has a problem.
+out-of-range values (every number has an upper bound; nan and inf are refused),
+missing required keys; and checks that the plugins it names exist, with options that
+match each plugin's schema (dnw plugins describe ID). Every problem is reported as
+FILE:LINE: KEY: MESSAGE. Exits 2 if any file has a problem.
+
+A valid file can still ask for more than the machine has: each stage's memory and
+time are estimated, and a warning names any stage that would need more memory than
+the machine's total, or more than a week on two CPU cores (experiments/README.md,
+"Memory and time"). Warnings do not change the exit code.
 
 Examples:
   dnw validate experiments/*.toml
@@ -46,9 +53,9 @@ func runValidate(ctx context.Context, a *app, args []string) error {
 	for _, f := range files {
 		var err error
 		var what string
+		var trials []*config.Resolved
 		if sweep.IsSweep(f) {
 			var sw *sweep.File
-			var trials []*config.Resolved
 			if sw, _, trials, err = resolveSweep(f, sets); err == nil {
 				for _, r := range trials {
 					err = joinConfigErrors(err, checkPlugged(ctx, plugins, r))
@@ -59,6 +66,7 @@ func runValidate(ctx context.Context, a *app, args []string) error {
 		} else {
 			var r *config.Resolved
 			if r, err = config.Load(f, sets); err == nil {
+				trials = []*config.Resolved{r}
 				err = checkPlugged(ctx, plugins, r)
 				what = fmt.Sprintf("experiment %s, pipeline %s", r.Config.Experiment.Name, r.Config.Experiment.Pipeline)
 			}
@@ -67,17 +75,40 @@ func runValidate(ctx context.Context, a *app, args []string) error {
 		switch {
 		case errors.As(err, &errs):
 			all = append(all, errs...)
-			fmt.Fprintf(a.stdout, "FAIL  %s (%d problems)\n", f, len(errs))
+			noun := "problems"
+			if len(errs) == 1 {
+				noun = "problem"
+			}
+			fmt.Fprintf(a.stdout, "FAIL  %s (%d %s)\n", f, len(errs), noun)
 		case err != nil:
 			return err
 		default:
 			fmt.Fprintf(a.stdout, "ok    %s (%s)\n", f, what)
+			warnResources(a, f, trials)
 		}
 	}
 	if len(all) > 0 {
 		return all
 	}
 	return nil
+}
+
+// warnResources prints, once each, the warnings of the experiments' memory and time
+// estimates: a valid file can still ask for more than this machine has.
+func warnResources(a *app, file string, rs []*config.Resolved) {
+	seen := map[string]bool{}
+	for _, r := range rs {
+		p, err := pipeline.For(r.Config.Experiment.Pipeline)
+		if err != nil {
+			continue // Load accepts only pipelines that exist
+		}
+		for _, w := range resourceWarnings(&r.Config, p, 1) {
+			if !seen[w] {
+				seen[w] = true
+				fmt.Fprintf(a.stderr, "dnw validate: warning: %s: %s\n", file, w)
+			}
+		}
+	}
 }
 
 // checkPlugged checks the plugins and the WASM extensions an experiment names,

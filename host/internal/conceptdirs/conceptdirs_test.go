@@ -98,7 +98,7 @@ func goodFixture(t *testing.T) string {
 func TestLoadGood(t *testing.T) {
 	root := goodFixture(t)
 	var warnings []string
-	cs, err := conceptdirs.Load(root, conceptdirs.Options{Size: 4, Warn: func(m string) { warnings = append(warnings, m) }})
+	cs, err := conceptdirs.Load(t.Context(), root, conceptdirs.Options{Size: 3, Warn: func(m string) { warnings = append(warnings, m) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,10 +130,10 @@ func TestLoadGood(t *testing.T) {
 	}
 	for _, c := range cs {
 		for _, p := range c.Pairs {
-			if err := p.Source.CheckSize(4, 4); err != nil {
+			if err := p.Source.CheckSize(3, 3); err != nil {
 				t.Errorf("%s/%s source: %v", c.ID, p.Name, err)
 			}
-			if err := p.Target.CheckSize(4, 4); err != nil {
+			if err := p.Target.CheckSize(3, 3); err != nil {
 				t.Errorf("%s/%s target: %v", c.ID, p.Name, err)
 			}
 		}
@@ -163,11 +163,11 @@ func checkSolid(t *testing.T, what string, pix []float32, c color.RGBA, tol floa
 
 func TestLoadDeterministic(t *testing.T) {
 	root := goodFixture(t)
-	a, err := conceptdirs.Load(root, conceptdirs.Options{Size: 3})
+	a, err := conceptdirs.Load(t.Context(), root, conceptdirs.Options{Size: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := conceptdirs.Load(root, conceptdirs.Options{Size: 3})
+	b, err := conceptdirs.Load(t.Context(), root, conceptdirs.Options{Size: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func lineWith(text string, p problem) string {
 func TestLoadBrokenReportsEveryProblem(t *testing.T) {
 	root, _ := brokenFixture(t)
 	var warnings []string
-	cs, err := conceptdirs.Load(root, conceptdirs.Options{Size: 4, Warn: func(m string) { warnings = append(warnings, m) }})
+	cs, err := conceptdirs.Load(t.Context(), root, conceptdirs.Options{Size: 4, Warn: func(m string) { warnings = append(warnings, m) }})
 	if err == nil {
 		t.Fatalf("no error; loaded %d concepts", len(cs))
 	}
@@ -325,7 +325,7 @@ func TestLoadBrokenSkipBad(t *testing.T) {
 	structural, skippable := brokenProblems(root)
 
 	// Structural problems remain errors; skippable ones do not show.
-	_, err := conceptdirs.Load(root, conceptdirs.Options{Size: 4, SkipBad: true})
+	_, err := conceptdirs.Load(t.Context(), root, conceptdirs.Options{Size: 4, SkipBad: true})
 	if err == nil {
 		t.Fatal("no error with structural problems and SkipBad")
 	}
@@ -347,7 +347,7 @@ func TestLoadBrokenSkipBad(t *testing.T) {
 		}
 	}
 	var warnings []string
-	cs, err := conceptdirs.Load(root, conceptdirs.Options{Size: 4, SkipBad: true, Warn: func(m string) { warnings = append(warnings, m) }})
+	cs, err := conceptdirs.Load(t.Context(), root, conceptdirs.Options{Size: 4, SkipBad: true, Warn: func(m string) { warnings = append(warnings, m) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func TestLoadBrokenSkipBad(t *testing.T) {
 	}
 
 	// Nil Warn discards.
-	if _, err := conceptdirs.Load(root, conceptdirs.Options{Size: 4, SkipBad: true}); err != nil {
+	if _, err := conceptdirs.Load(t.Context(), root, conceptdirs.Options{Size: 4, SkipBad: true}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -406,7 +406,7 @@ func TestLoadRootProblems(t *testing.T) {
 		{"bad size", empty, conceptdirs.Options{}, "Options.Size must be positive, got 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := conceptdirs.Load(tc.root, tc.o)
+			_, err := conceptdirs.Load(t.Context(), tc.root, tc.o)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "conceptdirs: ") {
 				t.Errorf("error %v, want one with %q", err, tc.want)
 			}
@@ -417,7 +417,7 @@ func TestLoadRootProblems(t *testing.T) {
 func TestLoadRelativeRoot(t *testing.T) {
 	root := goodFixture(t)
 	t.Chdir(filepath.Dir(root))
-	cs, err := conceptdirs.Load(filepath.Base(root), conceptdirs.Options{Size: 2})
+	cs, err := conceptdirs.Load(t.Context(), filepath.Base(root), conceptdirs.Options{Size: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,7 +447,7 @@ func TestLoadCropsAndResizes(t *testing.T) {
 		{1, []float32{(level(80) + level(160)) / 2}},
 		{2, []float32{level(80), level(160), level(80), level(160)}},
 	} {
-		cs, err := conceptdirs.Load(root, conceptdirs.Options{Size: tc.size})
+		cs, err := conceptdirs.Load(t.Context(), root, conceptdirs.Options{Size: tc.size})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package conceptdirs_test
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/png"
@@ -27,7 +28,7 @@ func ExampleLoad() {
 	put(filepath.Join(dir, "B", "0001.png"), image.NewRGBA(image.Rect(0, 0, 48, 32)))
 	put(filepath.Join(dir, "A", "0002.png"), image.NewRGBA(image.Rect(0, 0, 48, 32))) // no partner
 
-	concepts, err := conceptdirs.Load(root, conceptdirs.Options{
+	concepts, err := conceptdirs.Load(context.Background(), root, conceptdirs.Options{
 		Size: 16, SkipBad: true,
 		Warn: func(msg string) { fmt.Println(strings.ReplaceAll(msg, root, "ROOT")) },
 	})

@@ -1,6 +1,7 @@
 package conceptdirs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -31,20 +32,30 @@ type Options struct {
 	// Size is the side of every loaded image: each is centre-cropped to a square,
 	// then resized (area averaging when shrinking, bilinear when enlarging).
 	Size int
-	// SkipBad skips unreadable, unpaired and size-mismatched images, and concepts
-	// left without pairs, with a warning instead of failing.
+	// MaxPixels refuses, before decoding, an image whose header claims more pixels
+	// (data.max_pixels); 0 means DefaultMaxPixels. It also bounds memory: the
+	// decoding goroutines hold at most this many full-size pixels at once.
+	MaxPixels int64
+	// SkipBad skips unreadable, unpaired, size-mismatched and oversized images,
+	// and concepts left without pairs, with a warning instead of failing.
 	SkipBad bool
-	// Warn receives the warnings (ignored files, and what SkipBad skips); nil
-	// discards them.
+	// Warn receives the warnings (ignored files, images enlarged to Size, and what
+	// SkipBad skips); nil discards them.
 	Warn func(msg string)
 }
 
 // Load reads the concept directories under root. It reports every problem it finds,
 // joined into one error whose lines each name a path; on error it returns no
-// concepts.
-func Load(root string, o Options) ([]Concept, error) {
+// concepts. Once ctx is done it stops between files and returns ctx's error.
+func Load(ctx context.Context, root string, o Options) ([]Concept, error) {
 	if o.Size <= 0 {
 		return nil, fmt.Errorf("conceptdirs: Options.Size must be positive, got %d", o.Size)
+	}
+	if o.MaxPixels == 0 {
+		o.MaxPixels = DefaultMaxPixels
+	}
+	if o.MaxPixels < 0 {
+		return nil, fmt.Errorf("conceptdirs: Options.MaxPixels must not be negative, got %d", o.MaxPixels)
 	}
 	if abs, err := filepath.Abs(root); err == nil {
 		root = abs
@@ -52,13 +63,16 @@ func Load(root string, o Options) ([]Concept, error) {
 	l := &loader{opt: o, root: root}
 	cands, err := l.scanRoot()
 	if err != nil {
-		return nil, fmt.Errorf("conceptdirs: %w", err)
+		return nil, &DataError{fmt.Errorf("conceptdirs: %w", err)}
 	}
 	var jobs []*pairJob
 	for _, c := range cands {
 		jobs = append(jobs, c.jobs...)
 	}
-	decodeAll(jobs, o.Size)
+	d := &decoder{size: o.Size, maxPixels: o.MaxPixels, budget: newPixelBudget(o.MaxPixels)}
+	if err := d.decodeAll(ctx, jobs); err != nil {
+		return nil, fmt.Errorf("conceptdirs: loading %s: %w", root, err)
+	}
 
 	var out []Concept
 	for _, c := range cands {
@@ -122,9 +136,9 @@ func (l *loader) err() error {
 	case 0:
 		return nil
 	case 1:
-		return fmt.Errorf("conceptdirs: %w", l.errs[0])
+		return &DataError{fmt.Errorf("conceptdirs: %w", l.errs[0])}
 	}
-	return fmt.Errorf("conceptdirs: %d problems in %s:\n%w", len(l.errs), l.root, errors.Join(l.errs...))
+	return &DataError{fmt.Errorf("conceptdirs: %d problems in %s:\n%w", len(l.errs), l.root, errors.Join(l.errs...))}
 }
 
 // scanRoot lists the concept directories and scans each; the error is for a root
@@ -165,7 +179,7 @@ func (l *loader) scanRoot() ([]*candidate, error) {
 func scanConcept(id, dir string) *candidate {
 	c := &candidate{id: id, dir: dir}
 	promptPath := filepath.Join(dir, "prompt.txt")
-	switch data, err := os.ReadFile(promptPath); {
+	switch data, err := readRegular(promptPath); {
 	case errors.Is(err, fs.ErrNotExist):
 		c.add(structural, "%s: missing (want one prompt per line)", promptPath)
 	case err != nil:
@@ -204,6 +218,8 @@ func scanConcept(id, dir string) *candidate {
 // by two images ("0001.png", "0001.jpg") maps to nil after it is reported. ok is
 // false when dir is missing.
 func listImages(c *candidate, dir, role string) (images map[string][]string, ok bool) {
+	// os.ReadDir opens with O_DIRECTORY: a named pipe in place of dir fails at
+	// once rather than block.
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -255,13 +271,21 @@ func (l *loader) assemble(c *candidate) (Concept, bool) {
 	for _, n := range c.notes {
 		report(n)
 	}
+	var small []string
 	for _, j := range c.jobs {
 		if j.errs == nil {
 			con.Pairs = append(con.Pairs, Pair{Name: j.name, Source: j.src, Target: j.tgt})
+			if min(j.w, j.h) < l.opt.Size {
+				rel, _ := filepath.Rel(c.dir, j.aPath)
+				small = append(small, fmt.Sprintf("%s (%d×%d)", rel, j.w, j.h))
+			}
 		}
 		for _, err := range j.errs {
 			report(note{skippable, err})
 		}
+	}
+	if len(small) > 0 && !c.structural {
+		l.warn(enlarged(c.dir, small, l.opt.Size))
 	}
 	if c.structural {
 		return Concept{}, false
@@ -276,6 +300,22 @@ func (l *loader) assemble(c *candidate) (Concept, bool) {
 		return Concept{}, false
 	}
 	return con, true
+}
+
+// enlarged is the warning for the pairs of dir whose sources (listed in small) are
+// smaller than size: enlarging makes them blurry, which the models then learn.
+func enlarged(dir string, small []string, size int) string {
+	const shown = 5
+	list := strings.Join(small[:min(len(small), shown)], ", ")
+	if len(small) > shown {
+		list += fmt.Sprintf(" and %d more", len(small)-shown)
+	}
+	pairs := "pairs are"
+	if len(small) == 1 {
+		pairs = "pair is"
+	}
+	return fmt.Sprintf("%s: %d %s smaller than %d×%d and enlarged, which blurs them: %s",
+		dir, len(small), pairs, size, size, list)
 }
 
 func hidden(name string) bool { return strings.HasPrefix(name, ".") }

@@ -2,70 +2,89 @@ package conceptdirs
 
 import (
 	"image"
-	"image/color"
 	"math"
 
 	"dnw/host/internal/imaging"
 )
 
 // square returns the centre square of src (side min(W, H); the odd pixel left over
-// goes to the right or bottom) converted with imaging.FromGo and resized to
-// size×size.
+// goes to the right or bottom) converted as imaging.FromGo does and resized to
+// size×size: area averaging when shrinking, bilinear when enlarging, one axis after
+// the other.
+//
+//	row[c, x]       = src[c, y, x] for one source row y of the square (side s)
+//	h[c, ox]        = Σ_k wx[ox][k].w · row[c, wx[ox][k].i]
+//	dst[c, oy, ox] += w · h[c, ox] for each (oy, w) that row y feeds
+//
+// It reads src one row at a time and keeps only the output and two rows, never a
+// full-size copy: an 8000×8000 photo made a 768 MB float copy when converted
+// first. For each output row the terms are summed in source-row order, the order
+// of the column-wise pass that this replaces, so the results are the same.
 func square(src image.Image, size int) *imaging.Image {
 	b := src.Bounds()
 	s := min(b.Dx(), b.Dy())
 	x0, y0 := b.Min.X+(b.Dx()-s)/2, b.Min.Y+(b.Dy()-s)/2
-	return resize(imaging.FromGo(window{src, image.Rect(x0, y0, x0+s, y0+s)}), size)
-}
-
-// window is src seen through r, for any image type (not all have SubImage).
-type window struct {
-	src image.Image
-	r   image.Rectangle
-}
-
-func (w window) ColorModel() color.Model { return w.src.ColorModel() }
-func (w window) Bounds() image.Rectangle { return w.r }
-func (w window) At(x, y int) color.Color { return w.src.At(x, y) }
-
-// resize returns the square image src (3, n, n) resized to (3, size, size): area
-// averaging when shrinking, bilinear when enlarging, one axis after the other.
-//
-//	tmp[c, y, ox] = Σ_k wx[ox][k].w · src[c, y, wx[ox][k].i]
-//	dst[c, oy, ox] = Σ_k wy[oy][k].w · tmp[c, wy[oy][k].i, ox]
-func resize(src *imaging.Image, size int) *imaging.Image {
-	if src.H == size && src.W == size {
-		return src.Clone()
-	}
-	wx, wy := taps(src.W, size), taps(src.H, size)
-	tmp := make([]float32, 3*src.H*size) // (3, H, size)
-	for c := range 3 {
-		for y := range src.H {
-			row := src.Pix[(c*src.H+y)*src.W:][:src.W]
-			out := tmp[(c*src.H+y)*size:][:size]
+	wx, feeds := taps(s, size), transpose(taps(s, size), s)
+	dst := imaging.New(size, size)
+	row := make([]float32, 3*s)  // (3, s)
+	h := make([]float32, 3*size) // (3, size)
+	for y := range s {
+		if len(feeds[y]) == 0 {
+			continue // a row between the samples of an enlargement
+		}
+		readRow(row, src, x0, y0+y, s)
+		for c := range 3 {
+			in, out := row[c*s:][:s], h[c*size:][:size]
 			for ox, ts := range wx {
 				var v float32
 				for _, t := range ts {
-					v += t.w * row[t.i]
+					v += t.w * in[t.i]
 				}
 				out[ox] = v
 			}
 		}
-	}
-	dst := imaging.New(size, size)
-	for c := range 3 {
-		plane := tmp[c*src.H*size:][:src.H*size]
-		for oy, ts := range wy {
-			out := dst.Pix[(c*size+oy)*size:][:size]
-			for _, t := range ts {
-				in := plane[t.i*size:][:size]
+		for _, f := range feeds[y] {
+			for c := range 3 {
+				in := h[c*size:][:size]
+				out := dst.Pix[(c*size+f.i)*size:][:size]
 				for x := range out {
-					out[x] += t.w * in[x]
+					out[x] += f.w * in[x]
 				}
 			}
 		}
 	}
 	return dst
+}
+
+// readRow writes row y of src, columns x0 … x0+n−1, into dst (3, n) as
+// imaging.FromGo converts: 16-bit levels to [-1, 1]. The standard image types have
+// RGBA64At, which returns what At(x, y).RGBA() does without allocating a color.
+func readRow(dst []float32, src image.Image, x0, y, n int) {
+	r, g, b := dst[:n], dst[n:2*n], dst[2*n:3*n]
+	if m, ok := src.(image.RGBA64Image); ok {
+		for x := range n {
+			c := m.RGBA64At(x0+x, y)
+			r[x], g[x], b[x] = float32(c.R)/32767.5-1, float32(c.G)/32767.5-1, float32(c.B)/32767.5-1
+		}
+		return
+	}
+	for x := range n {
+		cr, cg, cb, _ := src.At(x0+x, y).RGBA()
+		r[x], g[x], b[x] = float32(cr)/32767.5-1, float32(cg)/32767.5-1, float32(cb)/32767.5-1
+	}
+}
+
+// transpose turns taps (for each output sample, the source samples it reads) into
+// the output samples each of the in source samples feeds, with the same weights;
+// each list is in output order, and each output's terms stay in source order.
+func transpose(ts [][]tap, in int) [][]tap {
+	feeds := make([][]tap, in)
+	for o, t := range ts {
+		for _, k := range t {
+			feeds[k.i] = append(feeds[k.i], tap{o, k.w})
+		}
+	}
+	return feeds
 }
 
 // tap is one source sample and its weight in an output sample.

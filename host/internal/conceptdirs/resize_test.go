@@ -4,6 +4,8 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"runtime"
+	"slices"
 	"testing"
 
 	"dnw/host/internal/imaging"
@@ -65,8 +67,8 @@ func TestSquareShrinkAveragesAreas(t *testing.T) {
 	checkPlane(t, "4×2→1", square(pattern(4, 2), 1), 0, []float32{lv((10 + 20 + 70 + 80) / 4.0)})
 
 	// 3×3 → 2: output 0 covers source [0, 1.5): weights 2/3, 1/3; output 1 the mirror.
-	src := square(pattern(3, 3), 3)
-	m := resize(src, 2)
+	src := imaging.FromGo(pattern(3, 3))
+	m := square(pattern(3, 3), 2)
 	w := [2][3]float64{{2. / 3, 1. / 3, 0}, {0, 1. / 3, 2. / 3}}
 	var want []float32
 	for oy := range 2 {
@@ -86,8 +88,8 @@ func TestSquareShrinkAveragesAreas(t *testing.T) {
 func TestSquareEnlargeIsBilinear(t *testing.T) {
 	// 2 → 4 with centres aligned samples the source at −¼ (clamped to 0), ¼, ¾ and
 	// 1¼ (clamped to 1): weights of the second pixel 0, ¼, ¾, 1.
-	src := square(pattern(2, 2), 2)
-	m := resize(src, 4)
+	src := imaging.FromGo(pattern(2, 2))
+	m := square(pattern(2, 2), 4)
 	f := []float32{0, 0.25, 0.75, 1}
 	lerp := func(a, b, t float32) float32 { return a + (b-a)*t }
 	var want []float32
@@ -101,21 +103,39 @@ func TestSquareEnlargeIsBilinear(t *testing.T) {
 	checkPlane(t, "2×2→4", m, 0, want)
 }
 
-func TestResizeKeepsInput(t *testing.T) {
-	src := square(pattern(3, 3), 3)
-	before := src.Clone()
-	for _, size := range []int{1, 2, 3, 5} {
-		out := resize(src, size)
-		if out == src || &out.Pix[0] == &src.Pix[0] {
-			t.Fatalf("size %d: resize returned its input", size)
-		}
+func TestSquareKeepsNoFullSizeCopy(t *testing.T) {
+	// Converting a 2000×2000 image to floats first allocates 48 MB; read a row at a
+	// time, square needs the 64×64 output, two rows and the taps: well under 1 MB.
+	src := pattern(2000, 2000)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	m := square(src, 64)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+		t.Errorf("square of 2000×2000 to 64×64 allocated %d bytes, want < 1 MiB", got)
 	}
-	for i := range src.Pix {
-		if src.Pix[i] != before.Pix[i] {
-			t.Fatal("resize changed its input")
+	if m.W != 64 || m.H != 64 {
+		t.Errorf("got %d×%d", m.W, m.H)
+	}
+}
+
+func TestSquareMatchesFromGo(t *testing.T) {
+	// At its own size, square is imaging.FromGo of the centre square, for the
+	// image types the decoders return (read through RGBA64At) and others (At).
+	gray := image.NewGray16(image.Rect(0, 0, 5, 3))
+	for i := range gray.Pix {
+		gray.Pix[i] = uint8(37 * i)
+	}
+	for _, m := range []image.Image{pattern(3, 3), gray.SubImage(image.Rect(1, 0, 4, 3)), onlyAt{pattern(3, 3)}} {
+		got, want := square(m, 3), imaging.FromGo(m)
+		if !slices.Equal(got.Pix, want.Pix) {
+			t.Errorf("%T: square = %v, want FromGo's %v", m, got.Pix, want.Pix)
 		}
 	}
 }
+
+// onlyAt hides RGBA64At.
+type onlyAt struct{ image.Image }
 
 func TestTapsSumToOne(t *testing.T) {
 	for in := 1; in <= 20; in++ {

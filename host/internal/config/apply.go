@@ -2,7 +2,10 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"math"
 	"reflect"
+	"slices"
 	"time"
 )
 
@@ -13,6 +16,10 @@ func (l *loader) apply(r *Resolved) {
 		head := joinKey(s.path[:2])
 		f := fields[head] // flatten only records settings under known keys
 		if len(s.path) > 2 {
+			if !finite(s.value) {
+				l.errorf(s.pos, key, "", "%s is not a finite number (an option cannot be nan or inf)", describe(s.value))
+				continue
+			}
 			setOption(f.value(&r.Config), s.path[2:], s.value)
 			r.origins[key] = s.pos
 			continue
@@ -115,4 +122,19 @@ func article(k Kind) string {
 		return "an " + s
 	}
 	return "a " + s
+}
+
+// finite says whether a plugin option's value, and every element of an array, holds
+// no nan or inf: a plugin's schema may not think to refuse them, and a stage's
+// fingerprint, which records the options as JSON, cannot hold them.
+func finite(v any) bool {
+	switch v := v.(type) {
+	case float64:
+		return !math.IsNaN(v) && !math.IsInf(v, 0)
+	case []any:
+		return !slices.ContainsFunc(v, func(e any) bool { return !finite(e) })
+	case []map[string]any:
+		return !slices.ContainsFunc(v, func(m map[string]any) bool { return !finite(slices.Collect(maps.Values(m))) })
+	}
+	return true
 }

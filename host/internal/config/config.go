@@ -26,7 +26,7 @@ type Config struct {
 type Experiment struct {
 	Name        string `toml:"name" required:"true" pattern:"name" doc:"run name: letters, digits, '.', '_' or '-'; the default run directory is runs/NAME"`
 	Description string `toml:"description" doc:"one sentence on what the experiment tests"`
-	Seed        int64  `toml:"seed" min:"0" doc:"root seed; every stage derives its own random stream from it and its name"`
+	Seed        int64  `toml:"seed" min:"0" max:"9007199254740991" doc:"root seed; every stage derives its own random stream from it and its name"`
 	Out         string `toml:"out" doc:"run directory, relative to the working directory; empty means runs/NAME; --out wins"`
 	Pipeline    string `toml:"pipeline" enum:"paper,base,selftest" doc:"paper: the denoised-weights pipeline; base: only its base generator (stage base); selftest: a small deterministic pipeline that checks the runner"`
 	Device      string `toml:"device" pattern:"device" doc:"where the tensors compute: cpu, cuda (the first GPU) or cuda:N; cuda needs bin/dnw-cuda (make cuda) and an NVIDIA GPU; --device wins; part of every stage's fingerprint, since devices round differently"`
@@ -37,13 +37,14 @@ type Data struct {
 	Source          string `toml:"source" enum:"procedural,folders" doc:"procedural: concepts rendered by dnw; folders: one directory per concept with prompt.txt, A/ and B/"`
 	Dir             string `toml:"dir" doc:"root of the concept folders, relative to the working directory (required when source = \"folders\")"`
 	ImageSize       int    `toml:"image_size" min:"16" max:"1024" doc:"side of the square images, in pixels; a multiple of 16"`
-	TrainConcepts   int    `toml:"train_concepts" min:"1" doc:"number of training concepts in the catalogue"`
-	HeldoutConcepts int    `toml:"heldout_concepts" min:"1" doc:"number of held-out concepts (unseen combinations, unseen paraphrases)"`
-	Paraphrases     int    `toml:"paraphrases" min:"1" doc:"prompts per concept"`
-	PairsPerConcept int    `toml:"pairs_per_concept" min:"1" doc:"training image pairs per concept"`
-	TestPairs       int    `toml:"test_pairs" min:"1" doc:"held-out test pairs per concept, used only for evaluation"`
+	TrainConcepts   int    `toml:"train_concepts" min:"1" max:"10000" doc:"number of training concepts in the catalogue"`
+	HeldoutConcepts int    `toml:"heldout_concepts" min:"1" max:"10000" doc:"number of held-out concepts (unseen combinations, unseen paraphrases)"`
+	Paraphrases     int    `toml:"paraphrases" min:"1" max:"1000" doc:"prompts per concept"`
+	PairsPerConcept int    `toml:"pairs_per_concept" min:"1" max:"100000" doc:"training image pairs per concept"`
+	TestPairs       int    `toml:"test_pairs" min:"1" max:"100000" doc:"held-out test pairs per concept, used only for evaluation"`
 	SharedSources   bool   `toml:"shared_sources" doc:"procedural: every concept edits the same source scenes (one set for training pairs, another for test pairs), so concepts differ by their edits alone; false: each concept draws its own"`
 	SkipBad         bool   `toml:"skip_bad" doc:"skip unreadable or unpaired images with a warning instead of failing"`
+	MaxPixels       int    `toml:"max_pixels" min:"1" max:"1000000000" doc:"largest image accepted, in pixels (width × height), checked from its header before decoding; a larger one is an error naming it (skipped with skip_bad). 64000000 (8000×8000) is above every common camera or phone photo, and decoding that many takes 96 MB (JPEG) to 512 MB (16-bit PNG); also the most full-size pixels decoded at once. At most 10^9: 8 GB decoded"`
 }
 
 // Model picks the GAN architecture plugin and the cGAN objective.
@@ -51,7 +52,7 @@ type Model struct {
 	Arch     string         `toml:"arch" pattern:"plugin:arch" doc:"architecture plugin id"`
 	Options  map[string]any `toml:"options" doc:"options of the architecture plugin (checked against its schema)"`
 	GANLoss  string         `toml:"gan_loss" enum:"lsgan,bce" doc:"adversarial loss of the pix2pix objective"`
-	LambdaL1 float64        `toml:"lambda_l1" min:"0" doc:"weight of the L1 term (pix2pix: 100)"`
+	LambdaL1 float64        `toml:"lambda_l1" min:"0" max:"10000" doc:"weight of the L1 term (pix2pix: 100)"`
 }
 
 // LoRA picks the placement plugin and the adapter size.
@@ -59,22 +60,22 @@ type LoRA struct {
 	Placement string         `toml:"placement" pattern:"plugin:lora" doc:"LoRA placement plugin id"`
 	Options   map[string]any `toml:"options" doc:"options of the placement plugin"`
 	Rank      int            `toml:"rank" min:"1" max:"256" doc:"LoRA rank r"`
-	Alpha     float64        `toml:"alpha" min:"0" doc:"LoRA scale α; ΔW = (α/r)·B·A"`
+	Alpha     float64        `toml:"alpha" min:"0" max:"1024" doc:"LoRA scale α; ΔW = (α/r)·B·A"`
 }
 
 // Training is one supervised GAN training run.
 type Training struct {
-	Steps     int     `toml:"steps" min:"1" doc:"optimizer steps"`
-	Batch     int     `toml:"batch" min:"1" doc:"image pairs per step"`
+	Steps     int     `toml:"steps" min:"1" max:"1000000" doc:"optimizer steps"`
+	Batch     int     `toml:"batch" min:"1" max:"4096" doc:"image pairs per step"`
 	LR        float64 `toml:"lr" min:"0" max:"1" doc:"Adam learning rate (β1 = 0.5, as pix2pix)"`
-	EvalEvery int     `toml:"eval_every" min:"1" doc:"steps between evaluations of the primary metric"`
+	EvalEvery int     `toml:"eval_every" min:"1" max:"1000000" doc:"steps between evaluations of the primary metric"`
 }
 
 // Collect trains one LoRA per training concept and keeps K checkpoints of each.
 type Collect struct {
 	Training
-	Checkpoints int `toml:"checkpoints" min:"1" doc:"K: checkpoints kept per concept once the metric has converged"`
-	Every       int `toml:"every" min:"1" doc:"M: steps between kept checkpoints"`
+	Checkpoints int `toml:"checkpoints" min:"1" max:"1000000" doc:"K: checkpoints kept per concept once the metric has converged"`
+	Every       int `toml:"every" min:"1" max:"1000000" doc:"M: steps between kept checkpoints"`
 }
 
 // Weightgen configures the diffusion model that predicts LoRA weights.
@@ -88,21 +89,21 @@ type Weightgen struct {
 	Output      string         `toml:"output" enum:"epsilon,v" doc:"what the denoiser's last layer predicts: epsilon: ε̂ = F; v: ε̂ = σ_t·w_t + α_t·F (F predicts v, Salimans & Ho 2022)"`
 	Loss        string         `toml:"loss" enum:"epsilon,v" doc:"epsilon: the ε-prediction loss ‖ε − ε̂‖² (the paper's; as v loss it weighs timestep t by α_t², next to nothing at high noise); v: ‖v − F‖², every timestep alike, so that one-step prediction from noise at a high t_star learns the prompt's LoRA (needs output = v)"`
 	TextRoute   string         `toml:"text_route" enum:"none,linear,linear-only" doc:"none: the prompt enters the denoiser through its embedding and cross-attention (the paper's); linear: also through an output term linear in the prompt embedding, the model a ridge regression from the prompt fits; linear-only: through that term alone"`
-	TextRank    int            `toml:"text_rank" min:"1" doc:"r: channels of the linear text route (its prompt projection and its patterns along the chunk)"`
-	Widths      []int          `toml:"widths" min:"1" doc:"channels of the 1-D UNet at its three levels"`
-	Depths      []int          `toml:"depths" min:"1" doc:"ResBlocks of the 1-D UNet at each of its three levels, on the way down and again up"`
-	Heads       int            `toml:"heads" min:"1" doc:"attention heads of the transformer blocks"`
-	Steps       int            `toml:"steps" min:"1" doc:"training steps"`
-	Batch       int            `toml:"batch" min:"1" doc:"chunks per step"`
+	TextRank    int            `toml:"text_rank" min:"1" max:"4096" doc:"r: channels of the linear text route (its prompt projection and its patterns along the chunk)"`
+	Widths      []int          `toml:"widths" min:"1" max:"4096" doc:"channels of the 1-D UNet at its three levels"`
+	Depths      []int          `toml:"depths" min:"1" max:"64" doc:"ResBlocks of the 1-D UNet at each of its three levels, on the way down and again up"`
+	Heads       int            `toml:"heads" min:"1" max:"64" doc:"attention heads of the transformer blocks"`
+	Steps       int            `toml:"steps" min:"1" max:"1000000" doc:"training steps"`
+	Batch       int            `toml:"batch" min:"1" max:"65536" doc:"chunks per step"`
 	LR          float64        `toml:"lr" min:"0" max:"1" doc:"AdamW's peak learning rate (decayed to 0 along a half cosine over the steps)"`
 	WeightDecay float64        `toml:"weight_decay" min:"0" max:"1" doc:"AdamW's decoupled weight decay"`
-	LogEvery    int            `toml:"log_every" min:"1" doc:"steps between loss-curve rows and checkpoints"`
+	LogEvery    int            `toml:"log_every" min:"1" max:"1000000" doc:"steps between loss-curve rows and checkpoints"`
 	EMA         float64        `toml:"ema" min:"0" max:"1" doc:"decay of the exponential moving average of weights; 0 turns it off"`
 	TextDropout float64        `toml:"text_dropout" min:"0" max:"1" doc:"probability of dropping the prompt (classifier-free guidance)"`
 	Sampler     string         `toml:"sampler" enum:"one-step,ddim" doc:"one-step: direct reconstruction at t_star (the paper); ddim: multi-step sampling"`
-	TStar       int            `toml:"t_star" min:"1" doc:"the noise-biased timestep of one-step prediction"`
+	TStar       int            `toml:"t_star" min:"1" max:"100000" doc:"the noise-biased timestep of one-step prediction"`
 	Guidance    float64        `toml:"guidance" min:"0" max:"20" doc:"classifier-free guidance scale of prediction: ε̂ = ε̂(∅) + g·(ε̂(τ) − ε̂(∅)); 1 uses the prompt alone, below 1 shrinks the prediction toward the unconditional one (the training mean), above 1 exaggerates the prompt; needs text_dropout > 0 for a trained null prompt"`
-	DDIMSteps   int            `toml:"ddim_steps" min:"1" doc:"steps of DDIM sampling"`
+	DDIMSteps   int            `toml:"ddim_steps" min:"1" max:"100000" doc:"steps of DDIM sampling"`
 	Options     map[string]any `toml:"options" doc:"options passed to the chunker, schedule and text-encoder plugins, by plugin id"`
 }
 
@@ -122,7 +123,7 @@ type Metrics struct {
 // Extensions configures the sandbox of the WASM extensions (metrics and filters).
 type Extensions struct {
 	MemoryPages int            `toml:"memory_pages" min:"16" max:"65536" doc:"memory cap of each extension instance, in 64 KiB pages (4096 = 256 MiB)"`
-	Deadline    Duration       `toml:"deadline" doc:"wall-clock limit of one call into an extension (e.g. \"30s\"); a call past it fails"`
+	Deadline    Duration       `toml:"deadline" max:"24h" doc:"wall-clock limit of one call into an extension (e.g. \"30s\"); a call past it fails"`
 	ReadOnlyDir string         `toml:"readonly_dir" doc:"a directory every extension may read, mounted at /data, relative to the working directory; empty: extensions see no files"`
 	OnError     string         `toml:"on_error" enum:"stop,continue" doc:"when an extra metric or a filter fails: stop the stage, or continue (the extra metric is recorded as missing, the failed filter keeps every record) with a warning; the primary metric always stops"`
 	Options     map[string]any `toml:"options" doc:"options of each extension, by its name (a built-in's name, or a path's file name without .wasm), checked against the extension's schema"`
@@ -141,11 +142,11 @@ type Filters struct {
 type Selftest struct {
 	Samples         int      `toml:"samples" min:"1" max:"10000000" doc:"rows of the synthetic regression data"`
 	Dim             int      `toml:"dim" min:"1" max:"4096" doc:"features per row"`
-	Steps           int      `toml:"steps" min:"1" doc:"SGD steps of the fit stage"`
-	Batch           int      `toml:"batch" min:"1" doc:"rows per SGD step"`
+	Steps           int      `toml:"steps" min:"1" max:"1000000" doc:"SGD steps of the fit stage"`
+	Batch           int      `toml:"batch" min:"1" max:"10000000" doc:"rows per SGD step"`
 	LR              float64  `toml:"lr" min:"0" max:"1" doc:"SGD learning rate"`
-	CheckpointEvery int      `toml:"checkpoint_every" min:"1" doc:"steps between checkpoints"`
-	StepDelay       Duration `toml:"step_delay" doc:"sleep per step, so a demo or a test can watch and interrupt the work (e.g. \"2ms\")"`
+	CheckpointEvery int      `toml:"checkpoint_every" min:"1" max:"1000000" doc:"steps between checkpoints"`
+	StepDelay       Duration `toml:"step_delay" max:"1m" doc:"sleep per step, so a demo or a test can watch and interrupt the work (e.g. \"2ms\")"`
 }
 
 // Default returns the defaults of every key. Numbers come from the paper (Gong et al.,
@@ -158,6 +159,7 @@ func Default() Config {
 			Source: "procedural", ImageSize: 64,
 			TrainConcepts: 60, HeldoutConcepts: 12, Paraphrases: 3,
 			PairsPerConcept: 32, TestPairs: 8, SharedSources: true,
+			MaxPixels: 64_000_000, // conceptdirs.DefaultMaxPixels
 		},
 		Model: Model{Arch: "arch.e2gan", GANLoss: "lsgan", LambdaL1: 100},
 		LoRA:  LoRA{Placement: "lora.e2gan-paper", Rank: 4, Alpha: 4},

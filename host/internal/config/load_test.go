@@ -226,8 +226,8 @@ lr = 1e-5
 [weightgen.options."schedule.cosine"]
 s = 0.008
 
-[selftest]
-step_delay = "1m30s"
+[extensions]
+deadline = "1m30s"
 `})
 	r, err := Load(filepath.Join(dir, "f.toml"), []string{"finetune.methods=[\"generated\"]"})
 	if err != nil {

@@ -34,7 +34,7 @@ type Field struct {
 	Name     string // "chunk_size"
 	Kind     Kind
 	Doc      string
-	Min, Max *float64 // bounds of numbers (of each element, for arrays)
+	Min, Max *float64 // bounds of numbers (of each element, for arrays; nanoseconds for durations)
 	Enum     []string // allowed strings (of each element, for arrays)
 	Pattern  string   // "name", "device", or "plugin:KIND" for a plugin id of that kind; see checkPattern
 	Required bool
@@ -98,8 +98,8 @@ func sectionFields(section string, t reflect.Type, index []int) []*Field {
 			index:    idx,
 		}
 		f.Key = section + "." + f.Name
-		f.Min = parseBound(sf.Tag.Get("min"))
-		f.Max = parseBound(sf.Tag.Get("max"))
+		f.Min = parseBound(f.Kind, sf.Tag.Get("min"))
+		f.Max = parseBound(f.Kind, sf.Tag.Get("max"))
 		if e := sf.Tag.Get("enum"); e != "" {
 			f.Enum = strings.Split(e, ",")
 		}
@@ -130,11 +130,18 @@ func kindOf(t reflect.Type) Kind {
 	panic(fmt.Sprintf("config: schema field of unsupported type %s", t))
 }
 
-func parseBound(s string) *float64 {
+// parseBound reads a min or max tag: a number, or for a duration a string such as
+// "24h", kept as nanoseconds.
+func parseBound(k Kind, s string) *float64 {
 	if s == "" {
 		return nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
+	if k == KindDuration {
+		var d time.Duration
+		d, err = time.ParseDuration(s)
+		v = float64(d)
+	}
 	if err != nil {
 		panic(fmt.Sprintf("config: bad bound %q in schema", s))
 	}

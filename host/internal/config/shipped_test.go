@@ -45,8 +45,38 @@ func TestReferenceDocumentsEveryKey(t *testing.T) {
 	}
 	for _, s := range Sections() {
 		for _, f := range s.Fields {
-			if !strings.Contains(string(doc), "| `"+f.Key+"` |") {
+			row := referenceRow(string(doc), f.Key)
+			if row == "" {
 				t.Errorf("experiments/README.md has no reference row for %s", f.Key)
+				continue
+			}
+			if b := f.Bounds(); b != "" && !strings.Contains(row, "| "+b) {
+				t.Errorf("experiments/README.md's row for %s does not say %q:\n%s", f.Key, b, row)
+			}
+		}
+	}
+}
+
+// referenceRow returns the line of experiments/README.md's table that documents key.
+func referenceRow(doc, key string) string {
+	for _, line := range strings.Split(doc, "\n") {
+		if strings.HasPrefix(line, "| `"+key+"` |") {
+			return line
+		}
+	}
+	return ""
+}
+
+// Every number has an upper bound, so that a value past any sensible size (an
+// extra zero, 10^12 pairs) is refused by dnw validate instead of crashing a stage.
+func TestEveryNumberIsBounded(t *testing.T) {
+	for _, s := range Sections() {
+		for _, f := range s.Fields {
+			switch f.Kind {
+			case KindInt, KindFloat, KindInts, KindDuration:
+				if f.Max == nil {
+					t.Errorf("%s has no upper bound (max tag)", f.Key)
+				}
 			}
 		}
 	}

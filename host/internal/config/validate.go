@@ -6,7 +6,9 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"dnw/host/internal/device"
 	"dnw/sdk"
@@ -59,12 +61,20 @@ func checkField(f *Field, v reflect.Value, fail func(key, hint, format string, a
 		}
 		return
 	}
+	if d, ok := v.Interface().(Duration); ok {
+		checkRange(f, float64(d.Duration), d.String(), fail)
+		return
+	}
 	switch v.Kind() {
 	case reflect.Int, reflect.Int64, reflect.Float64:
 		n := v.Convert(reflect.TypeFor[float64]()).Float()
-		if math.IsNaN(n) || f.Min != nil && n < *f.Min || f.Max != nil && n > *f.Max {
-			fail(f.Key, "", "%v is out of range (%s)", v.Interface(), bounds(f))
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			// TOML writes nan and inf; no key means either, and neither survives the
+			// JSON of a stage's fingerprint or of the results.
+			fail(f.Key, "", "%v is not a finite number", n)
+			return
 		}
+		checkRange(f, n, fmt.Sprint(v.Interface()), fail)
 	case reflect.String:
 		s := v.String()
 		if f.Enum != nil && !slices.Contains(f.Enum, s) {
@@ -75,6 +85,13 @@ func checkField(f *Field, v reflect.Value, fail func(key, hint, format string, a
 			fail(f.Key, hint, "%q is not one of %s", s, strings.Join(f.Enum, ", "))
 		}
 		checkPattern(f, s, fail)
+	}
+}
+
+// checkRange applies a field's min and max to n; shown is n as the user wrote it.
+func checkRange(f *Field, n float64, shown string, fail func(key, hint, format string, args ...any)) {
+	if f.Min != nil && n < *f.Min || f.Max != nil && n > *f.Max {
+		fail(f.Key, "", "%s is out of range (%s)", shown, bounds(f))
 	}
 }
 
@@ -94,15 +111,40 @@ func checkPattern(f *Field, s string, fail func(key, hint, format string, args .
 	}
 }
 
+// bounds says a field's range as experiments/README.md's table does.
 func bounds(f *Field) string {
 	switch {
 	case f.Min != nil && f.Max != nil:
-		return fmt.Sprintf("must be between %v and %v", *f.Min, *f.Max)
+		return fmt.Sprintf("must be between %s and %s", f.bound(*f.Min), f.bound(*f.Max))
 	case f.Min != nil:
-		return fmt.Sprintf("must be ≥ %v", *f.Min)
+		return fmt.Sprintf("must be ≥ %s", f.bound(*f.Min))
 	default:
-		return fmt.Sprintf("must be ≤ %v", *f.Max)
+		return fmt.Sprintf("must be ≤ %s", f.bound(*f.Max))
 	}
+}
+
+// Bounds says the field's range ("must be between 1 and 4096"), or "" when it has none.
+func (f *Field) Bounds() string {
+	if f.Min == nil && f.Max == nil {
+		return ""
+	}
+	return bounds(f)
+}
+
+// bound writes one bound in the field's unit: a duration as "24h" or "1m30s", a
+// number in full digits (1000000, not 1e+06).
+func (f *Field) bound(x float64) string {
+	if f.Kind == KindDuration {
+		s := time.Duration(x).String() // "24h0m0s": drop the zero units
+		if strings.HasSuffix(s, "m0s") {
+			s = s[:len(s)-2]
+		}
+		if strings.HasSuffix(s, "h0m") {
+			s = s[:len(s)-2]
+		}
+		return s
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
 }
 
 // rules relate several keys; each returns the key to blame and a message, or "".

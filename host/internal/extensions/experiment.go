@@ -3,6 +3,7 @@ package extensions
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,8 @@ func SandboxConfig(c config.Extensions) Config {
 // Set opens the extensions an experiment names, each once per process, with the
 // experiment's sandbox and options. It is safe for concurrent use.
 type Set struct {
+	Log *slog.Logger // where the runtime's warnings go; nil means slog.Default()
+
 	cfg     Config
 	options map[string]any
 
@@ -84,7 +87,9 @@ func (s *Set) Open(ctx context.Context, ref string) (*Extension, error) {
 		return e, nil
 	}
 	if s.rt == nil {
-		rt, err := NewRuntime(ctx, s.cfg)
+		cfg := s.cfg
+		cfg.Log = s.Log
+		rt, err := NewRuntime(ctx, cfg)
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -54,7 +55,25 @@ func (e *Extension) Score(ctx context.Context, pred, target ext.Images) (ext.Sco
 	if err != nil {
 		return s, e.errorf("%w: its score: %v", ErrProtocol, err)
 	}
+	if err := finite(s); err != nil {
+		return ext.Score{}, e.errorf("%w: %v; a score must be finite (ABI.md, \"Encoding\")", ErrProtocol, err)
+	}
 	return s, nil
+}
+
+// finite reports a score or sub-score that is NaN or infinite: it cannot be
+// ranked, compared against a target or written to results.json, so it is the
+// extension's error rather than a value that fails the run later.
+func finite(s ext.Score) error {
+	if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
+		return fmt.Errorf("its score is %v", s.Value)
+	}
+	for _, sub := range s.Sub {
+		if math.IsNaN(sub.Value) || math.IsInf(sub.Value, 0) {
+			return fmt.Errorf("its sub-score %q is %v", sub.Name, sub.Value)
+		}
+	}
+	return nil
 }
 
 // Filter runs a filter on a batch of records of its kind; the verdicts are in the

@@ -337,3 +337,36 @@ func TestHostileSocketsConnectNowhere(t *testing.T) {
 		return err
 	})
 }
+
+// A score that is not a number cannot be ranked or written to results.json: it is
+// the extension's error, naming its file, so extensions.on_error applies to it.
+// The instance that returned it is sound and serves the next call.
+func TestHostileNonFiniteScoreIsTheExtensionsError(t *testing.T) {
+	rt := testRuntime(t, Config{})
+	path := exttest.WAT(t, "host/internal/extensions/testdata/hostile/nonfinite/nonfinite.wat")
+	e := mustOpen(t, rt, path, nil)
+	// The guest scores p0 / p1 and reports the sub-score p1 / p0.
+	score := func(p0, p1 float32) (ext.Score, error) {
+		pred := ext.Images{N: 1, C: 3, H: 1, W: 1, Pix: []float32{p0, p1, 0}}
+		target := ext.Images{N: 1, C: 3, H: 1, W: 1, Pix: []float32{0, 0, 0}}
+		return e.Score(context.Background(), pred, target)
+	}
+	for _, c := range []struct {
+		name   string
+		p0, p1 float32
+		words  []string
+	}{
+		{"NaN", 0, 0, []string{"its score is NaN"}},
+		{"+Inf", 1, 0, []string{"its score is +Inf"}},
+		{"-Inf", -1, 0, []string{"its score is -Inf"}},
+		{"sub-score", 0, 1, []string{`its sub-score "inverse" is +Inf`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := score(c.p0, c.p1)
+			contained(t, err, ErrProtocol, path, append([]string{"hostile-nonfinite", "must be finite"}, c.words...)...)
+			if got, err := score(1, 1); err != nil || got.Value != 1 {
+				t.Errorf("the next call: %v, %v; want 1", got.Value, err)
+			}
+		})
+	}
+}

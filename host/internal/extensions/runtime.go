@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 	"time"
 
@@ -32,6 +34,7 @@ const (
 // Config sets up the sandbox.
 type Config struct {
 	CacheDir    string        // on-disk compilation cache; "" compiles in memory every time
+	Log         *slog.Logger  // where warnings go (an unusable cache); nil means slog.Default()
 	MemoryPages uint32        // memory cap per instance in 64 KiB pages; 0 means DefaultMemoryPages
 	Deadline    time.Duration // wall-clock limit per call; 0 means DefaultDeadline
 	ReadOnlyDir string        // a directory every module may read, mounted at /data; "" grants none
@@ -58,11 +61,19 @@ func NewRuntime(ctx context.Context, cfg Config) (*Runtime, error) {
 		WithMemoryLimitPages(cfg.MemoryPages).
 		WithCloseOnContextDone(true)
 	if cfg.CacheDir != "" {
-		cache, err := wazero.NewCompilationCacheWithDir(cfg.CacheDir)
-		if err != nil {
-			return nil, fmt.Errorf("extensions: compilation cache %s: %w", cfg.CacheDir, err)
+		// The cache saves time, nothing else: one the account cannot use (a
+		// $HOME/.cache it may not read) must not fail every run.
+		if cache, err := openCache(cfg.CacheDir); err != nil {
+			log := cfg.Log
+			if log == nil {
+				log = slog.Default()
+			}
+			log.Warn("extensions: compilation cache unusable; compiling every module anew (seconds each)",
+				"dir", cfg.CacheDir, "err", err)
+			cfg.CacheDir = ""
+		} else {
+			rc = rc.WithCompilationCache(cache)
 		}
-		rc = rc.WithCompilationCache(cache)
 	}
 	r := &Runtime{cfg: cfg}
 	if cfg.ReadOnlyDir != "" {
@@ -83,6 +94,45 @@ func NewRuntime(ctx context.Context, cfg Config) (*Runtime, error) {
 		return nil, fmt.Errorf("extensions: WASI: %w", err)
 	}
 	return r, nil
+}
+
+// openCache opens the compilation cache in dir and checks that files can be
+// created and read in it and in the directories wazero keeps there: wazero itself
+// finds out only when it compiles a module, and then fails the compilation.
+func openCache(dir string) (wazero.CompilationCache, error) {
+	cache, err := wazero.NewCompilationCacheWithDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := filepath.Glob(filepath.Join(dir, "wazero-*"))
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range append([]string{dir}, versions...) {
+		if err := probe(d); err != nil {
+			cache.Close(context.Background())
+			return nil, err
+		}
+	}
+	return cache, nil
+}
+
+// probe creates, reads back and removes a file in dir.
+func probe(dir string) error {
+	f, err := os.CreateTemp(dir, ".dnw-probe-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	defer os.Remove(name)
+	_, err = f.WriteString("probe")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		_, err = os.ReadFile(name)
+	}
+	return err
 }
 
 // Config is the runtime's configuration, defaults filled in.

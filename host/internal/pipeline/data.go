@@ -9,6 +9,7 @@ import (
 
 	"dnw/host/internal/conceptdirs"
 	"dnw/host/internal/concepts"
+	"dnw/host/internal/config"
 	"dnw/host/internal/imaging"
 	"dnw/host/internal/pairstore"
 	"dnw/host/internal/stage"
@@ -24,6 +25,7 @@ var conceptsStage = stage.Stage{
 	Doc:     "the concept catalogue: prompts, edits, train/held-out split",
 	Keys:    []string{"data", "filters.concepts", "extensions.options", "weightgen.options"},
 	Plugins: []string{"weightgen.text_encoder"},
+	Data:    folderData,
 	Outputs: []string{"catalogue.json", "dropped.json"},
 	Run:     runConcepts,
 }
@@ -37,6 +39,7 @@ var pairsStage = stage.Stage{
 	Doc:     "paired source/target images per concept",
 	Keys:    []string{"data", "filters.pairs", "extensions.options"},
 	Inputs:  []string{"concepts/catalogue.json"},
+	Data:    folderData,
 	Outputs: []string{"pairs.safetensors", "dropped.json"},
 	Run:     runPairs,
 }
@@ -53,7 +56,7 @@ func runConcepts(ctx context.Context, env *stage.Env) error {
 			return err
 		}
 	case "folders":
-		dirs, err := loadFolders(env)
+		dirs, err := loadFolders(ctx, env)
 		if err != nil {
 			return err
 		}
@@ -72,10 +75,21 @@ func runConcepts(ctx context.Context, env *stage.Env) error {
 	return env.Write("catalogue.json", cat.WriteJSON)
 }
 
+// folderData lists the files under data.dir that the data stages read when
+// data.source = "folders", so that their fingerprints cover the data set and not
+// only its path: a changed image or prompt.txt reruns them (and misses the stage
+// cache). Procedural data is all in the config.
+func folderData(c *config.Config) (string, []string) {
+	if c.Data.Source != "folders" {
+		return "", nil
+	}
+	return c.Data.Dir, conceptdirs.Files(c.Data.Dir)
+}
+
 // loadFolders reads data.dir, with bad files skipped and warned about under data.skip_bad.
-func loadFolders(env *stage.Env) ([]conceptdirs.Concept, error) {
+func loadFolders(ctx context.Context, env *stage.Env) ([]conceptdirs.Concept, error) {
 	d := env.Config.Data
-	return conceptdirs.Load(d.Dir, conceptdirs.Options{Size: d.ImageSize, SkipBad: d.SkipBad,
+	return conceptdirs.Load(ctx, d.Dir, conceptdirs.Options{Size: d.ImageSize, MaxPixels: int64(d.MaxPixels), SkipBad: d.SkipBad,
 		Warn: func(msg string) { env.Log.Warn(msg) }})
 }
 
@@ -122,7 +136,7 @@ func runPairs(ctx context.Context, env *stage.Env) error {
 			bar.Add(1)
 		}
 	case "folders":
-		dirs, err := loadFolders(env)
+		dirs, err := loadFolders(ctx, env)
 		if err != nil {
 			return err
 		}

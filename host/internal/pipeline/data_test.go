@@ -1,9 +1,12 @@
 package pipeline
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/png"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,9 +15,14 @@ import (
 
 	"dnw/host/internal/concepts"
 	"dnw/host/internal/config"
+	"dnw/host/internal/extensions"
 	"dnw/host/internal/imaging"
 	"dnw/host/internal/pairstore"
+	"dnw/host/internal/pluginhost"
+	"dnw/host/internal/progress"
+	"dnw/host/internal/runstore"
 	"dnw/host/internal/stage"
+	"dnw/host/internal/stagecache"
 )
 
 // writeFolders makes root/NAME/{prompt.txt,A,B} for each name with n pairs of
@@ -144,5 +152,117 @@ func TestSharedSources(t *testing.T) {
 	}
 	if a, b := render(sepia, false), render(invert, false); slices.Equal(a.Train.Source, b.Train.Source) {
 		t.Error("own sources: the two concepts drew the same scenes")
+	}
+}
+
+// runFoldersCached runs the data stages over the folders at root into dir, with
+// the stage cache at cache, and returns the log.
+func runFoldersCached(t *testing.T, dir, root string, cache *stagecache.Cache) string {
+	t.Helper()
+	cfg := tinyConfig()
+	cfg.Data.Source, cfg.Data.Dir, cfg.Data.HeldoutConcepts, cfg.Data.TestPairs = "folders", root, 1, 1
+	run, err := runstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Close()
+	if run.Manifest == nil {
+		run.Manifest = &runstore.Manifest{Format: runstore.ManifestFormat}
+	}
+	plugins, err := pluginhost.NewManager(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plugins.Close()
+	var log bytes.Buffer
+	r := &stage.Runner{Run: run, Config: &cfg, Log: slog.New(slog.NewTextHandler(&log, nil)),
+		Progress: progress.New(io.Discard, progress.Options{}), Plugins: plugins, Extensions: extensions.NewSet(&cfg),
+		Cache: cache, Build: "test"}
+	p := stage.Pipeline{Name: "data", Stages: []stage.Stage{conceptsStage, pairsStage}}
+	if err := r.Execute(t.Context(), p); err != nil {
+		t.Fatalf("Execute: %v\n%s", err, log.String())
+	}
+	return log.String()
+}
+
+// writeGrey replaces the image at path with a 20×20 grey one of level v.
+func writeGrey(t *testing.T, path string, v uint8) {
+	t.Helper()
+	m := image.NewGray(image.Rect(0, 0, 20, 20))
+	for p := range m.Pix {
+		m.Pix[p] = v
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The data stages' fingerprints cover the files under data.dir, not only its path:
+// changing one image, or one prompt.txt, makes stages concepts and pairs out of
+// date in a run that read the old files, and a new run with a stage cache misses
+// instead of restoring the old pairs.
+func TestFolderDataChangesRerunTheDataStages(t *testing.T) {
+	root, runs := t.TempDir(), t.TempDir()
+	writeFolders(t, root, []string{"dusk", "neon", "sepia"}, 3)
+	cache, err := stagecache.Open(filepath.Join(runs, "cache"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := filepath.Join(runs, "first")
+	runFoldersCached(t, first, root, cache)
+	if log := runFoldersCached(t, first, root, cache); strings.Count(log, "stage up to date") != 2 {
+		t.Fatalf("unchanged data: want both stages up to date:\n%s", log)
+	}
+	stale := func(log, what string) {
+		t.Helper()
+		for _, s := range []string{"concepts", "pairs"} {
+			if !strings.Contains(log, "stage out of date: its config keys, inputs or data files changed\" stage="+s) {
+				t.Errorf("after changing %s: stage %s not out of date:\n%s", what, s, log)
+			}
+		}
+	}
+	missed := func(log, what string) {
+		t.Helper()
+		if strings.Contains(log, "restored from the cache") || strings.Count(log, "stage cache miss") != 2 {
+			t.Errorf("after changing %s: a new run did not miss the cache:\n%s", what, log)
+		}
+	}
+
+	// One image's bytes: neon's second training source, level 10 → 99.
+	writeGrey(t, filepath.Join(root, "neon", "A", "01.png"), 99)
+	missed(runFoldersCached(t, filepath.Join(runs, "second"), root, cache), "an image")
+	stale(runFoldersCached(t, first, root, cache), "an image")
+	pairs, err := pairstore.Read(filepath.Join(first, "stages/pairs/pairs.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src, _ := pairs["neon"].Train.Pair(1); src[0] < float32(99)/127.5-1-1e-3 || src[0] > float32(99)/127.5-1+1e-3 {
+		t.Errorf("neon's changed source reads %v, want level 99", src[0])
+	}
+
+	// One prompt.txt.
+	if err := os.WriteFile(filepath.Join(root, "dusk", "prompt.txt"), []byte("dusk light\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missed(runFoldersCached(t, filepath.Join(runs, "third"), root, cache), "a prompt.txt")
+	stale(runFoldersCached(t, first, root, cache), "a prompt.txt")
+	cat, err := concepts.ReadFile(filepath.Join(first, "stages/concepts/catalogue.json"))
+	if err != nil || strings.Join(cat.Concepts[0].Prompts, "|") != "dusk light" {
+		t.Errorf("dusk's prompts after the change: %+v, %v", cat.Concepts[0], err)
+	}
+}
+
+func TestFoldersSourceAppliesMaxPixels(t *testing.T) {
+	// data.max_pixels reaches the loader: 20×20 images are 400 pixels, one too many.
+	root := t.TempDir()
+	writeFolders(t, root, []string{"dusk", "neon"}, 3)
+	_, err := runFolders(t, root, func(c *config.Config) { c.Data.MaxPixels = 399 })
+	want := filepath.Join(root, "dusk", "A", "00.png") + ": 20×20 is 400 pixels, more than the limit of 399 (data.max_pixels)"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want one with %q", err, want)
 	}
 }

@@ -164,7 +164,7 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 			run.Curve = append(run.Curve, quality.Point{Step: int(p[0]), Seconds: u.seconds + res.Seconds[i], Metric: p[1]})
 		}
 		if run.Extra, err = scoreExtra(ctx, env, extra, res.Final, in.Pairs[u.concept.ID].Test); err != nil {
-			return nil, fmt.Errorf("%s: %w", id, err) // REVERT-TEST
+			return nil, err // runUnits names the fine-tune
 		}
 		data, err := json.Marshal(run)
 		if err != nil {

@@ -30,11 +30,35 @@ const (
 // ErrBusy means another process holds the run's lock.
 var ErrBusy = errors.New("runstore: run directory is in use")
 
+// ManifestError is a manifest.json that cannot be read: cut short, edited into
+// invalid JSON, or written by a dnw of another format. Without it dnw cannot tell
+// which stages are done, so it refuses the directory; the user recovers by
+// starting a new one. It is bad input (dnw exits 2), not a failure of the run.
+type ManifestError struct {
+	Path string
+	Err  error
+}
+
+func (e *ManifestError) Error() string {
+	dir := filepath.Dir(e.Path)
+	return fmt.Sprintf("runstore: %s cannot be read: %v; dnw cannot tell what of this run is done. "+
+		"Start a new run directory from its config (dnw run %s --out NEW_DIR), or remove %s and run again",
+		e.Path, e.Err, filepath.Join(dir, ConfigFile), dir)
+}
+
+func (e *ManifestError) Unwrap() error { return e.Err }
+
+// BadInput marks the error as a problem with what the user gave dnw.
+func (e *ManifestError) BadInput() bool { return true }
+
 // Run is an open, locked run directory.
 type Run struct {
 	Dir      string
 	Manifest *Manifest
-	lock     *os.File
+	// PreviousFailure is what the last session recorded with RecordFailure: why it
+	// failed when it could not save the manifest; "" when it recorded nothing.
+	PreviousFailure string
+	lock            *os.File
 }
 
 // Open locks the run directory (creating it if needed), sweeps temporary files left by
@@ -55,10 +79,11 @@ func Open(dir string) (*Run, error) {
 		}
 		return nil, fmt.Errorf("runstore: locking %s: %w", dir, err)
 	}
+	failure := LastFailure(dir) // the last session's, before this one's PID replaces it
 	lock.Truncate(0)
 	lock.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 
-	r := &Run{Dir: dir, lock: lock}
+	r := &Run{Dir: dir, PreviousFailure: failure, lock: lock}
 	if err := atomicfile.RemoveTemps(dir); err != nil {
 		r.Close()
 		return nil, fmt.Errorf("runstore: sweeping temporary files: %w", err)
@@ -95,13 +120,13 @@ func ReadManifest(dir string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	path := filepath.Join(dir, ManifestFile)
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("runstore: %s: %w", filepath.Join(dir, ManifestFile), err)
+		return nil, &ManifestError{Path: path, Err: err}
 	}
 	if m.Format != ManifestFormat {
-		return nil, fmt.Errorf("runstore: %s has format %d; this dnw reads format %d",
-			filepath.Join(dir, ManifestFile), m.Format, ManifestFormat)
+		return nil, &ManifestError{Path: path, Err: fmt.Errorf("it has format %d; this dnw reads format %d", m.Format, ManifestFormat)}
 	}
 	return &m, nil
 }
@@ -146,12 +171,15 @@ func Holder(dir string) int {
 	return -1
 }
 
+// readPID reads the PID on the lock file's first line (a failure the session
+// recorded may follow it).
 func readPID(f *os.File) (int, error) {
 	data, err := io.ReadAll(io.NewSectionReader(f, 0, 32))
 	if err != nil {
 		return 0, err
 	}
-	return strconv.Atoi(strings.TrimSpace(string(data)))
+	line, _, _ := strings.Cut(string(data), "\n")
+	return strconv.Atoi(strings.TrimSpace(line))
 }
 
 // Artifacts lists the files under the run-relative directory rel, sorted, with their

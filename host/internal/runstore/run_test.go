@@ -210,7 +210,12 @@ func TestReadManifestRejects(t *testing.T) {
 			if errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("error %v claims the manifest does not exist", err)
 			}
-			for _, w := range tt.want {
+			// It is bad input, and says how to recover.
+			var me *ManifestError
+			if !errors.As(err, &me) || !me.BadInput() {
+				t.Errorf("error %v is not a *ManifestError", err)
+			}
+			for _, w := range append(tt.want, filepath.Join(dir, ManifestFile), "Start a new run directory") {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not mention %q", err, w)
 				}

@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"context"
 	"slices"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestDeviceIsInEveryFingerprint(t *testing.T) {
 		h.cfg.Experiment.Device = dev
 		out := map[string]string{}
 		for i := range p.Stages {
-			fp, err := h.runner().fingerprint(&p.Stages[i])
+			fp, err := h.runner().fingerprint(context.Background(), &p.Stages[i])
 			if err != nil {
 				t.Fatal(err)
 			}

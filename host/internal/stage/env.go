@@ -27,7 +27,8 @@ import (
 )
 
 // Env is what a running stage sees: its configuration, logger, seeded random streams,
-// and atomic access to its files and checkpoint.
+// and atomic access to its files and checkpoint. Its errors do not name the stage:
+// the runner prefixes whatever the stage returns with "stage NAME:".
 type Env struct {
 	Config *config.Config
 	Log    *slog.Logger
@@ -93,7 +94,7 @@ func (e *Env) Plugin(ctx context.Context, key string) (sdk.Plugin, sdk.Options, 
 		if u.Key == key {
 			c, err := e.plugins.Get(ctx, u.ID)
 			if err != nil {
-				return nil, nil, fmt.Errorf("stage %s: %w", e.stage.Name, err)
+				return nil, nil, err
 			}
 			return c.Plugin, u.Options, nil
 		}
@@ -111,11 +112,11 @@ func (e *Env) Extension(ctx context.Context, key, ref string) (*extensions.Exten
 		panic(fmt.Sprintf("stage %s calls the extension of %s without depending on that key", e.stage.Name, key))
 	}
 	if e.extensions == nil {
-		return nil, fmt.Errorf("stage %s: %s = %q: this run has no extension runtime", e.stage.Name, key, ref)
+		return nil, fmt.Errorf("%s = %q: this run has no extension runtime", key, ref)
 	}
 	x, err := e.extensions.Open(ctx, ref)
 	if err != nil {
-		return nil, fmt.Errorf("stage %s: %s: %w", e.stage.Name, key, err)
+		return nil, fmt.Errorf("%s: %w", key, err)
 	}
 	return x, nil
 }
@@ -143,14 +144,14 @@ func (e *Env) checkpointPath() string {
 func (e *Env) SaveCheckpoint(state any, done int64) error {
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(state); err != nil {
-		return fmt.Errorf("stage %s: encoding checkpoint: %w", e.stage.Name, err)
+		return fmt.Errorf("encoding checkpoint: %w", err)
 	}
 	ck := checkpoint{Fingerprint: e.fingerprint, Done: done, State: buf.Bytes()}
 	err := atomicfile.Write(e.checkpointPath(), func(w io.Writer) error {
 		return gob.NewEncoder(w).Encode(ck)
 	})
 	if err != nil {
-		return fmt.Errorf("stage %s: %w", e.stage.Name, err)
+		return err
 	}
 	e.rec.Progress = &runstore.Progress{Done: done, Total: e.total, Unit: e.unit}
 	e.rec.Seconds = e.before + time.Since(e.started).Seconds()
@@ -166,10 +167,10 @@ func (e *Env) LoadCheckpoint(state any) (bool, error) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("stage %s: %w", e.stage.Name, err)
+		return false, err
 	}
 	if err := gob.NewDecoder(bytes.NewReader(ck.State)).Decode(state); err != nil {
-		return false, fmt.Errorf("stage %s: decoding checkpoint: %w", e.stage.Name, err)
+		return false, fmt.Errorf("decoding checkpoint: %w", err)
 	}
 	e.rec.ResumedAt = ck.Done
 	e.Log.Info("resuming from checkpoint", "done", ck.Done)

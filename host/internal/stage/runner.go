@@ -41,6 +41,8 @@ type Runner struct {
 	Build string
 	Now   func() time.Time // nil means time.Now
 	Jobs  int              // how many independent units (concepts) a stage may run at once; < 1 means 1
+
+	digests *dataDigests // the run's record of data-file digests, loaded by the first stage with Data
 }
 
 // Execute runs every stage that is not already done with the same fingerprint. It
@@ -69,7 +71,7 @@ func (r *Runner) stage(ctx context.Context, s *Stage) error {
 		return err
 	}
 	rec := r.Run.Manifest.Stage(s.Name)
-	fp, err := r.fingerprint(s)
+	fp, err := r.fingerprint(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -160,7 +162,11 @@ func (r *Runner) restore(s *Stage, rec *runstore.StageRecord, fp string) (bool, 
 	}
 	key := stagecache.Key(s.Name, fp, r.Build)
 	hit, err := r.Cache.Restore(s.Name, key, r.Run.Path("stages/"+s.Name))
-	if err != nil {
+	switch {
+	case errors.Is(err, stagecache.ErrCorrupt):
+		r.Log.Warn("stage cache entry was corrupt and is evicted; running the stage", "stage", s.Name, "err", err)
+		return false, nil
+	case err != nil:
 		r.Log.Warn("stage cache unreadable; running the stage", "stage", s.Name, "err", err)
 		return false, nil
 	}
@@ -227,7 +233,7 @@ func (r *Runner) finish(s *Stage, rec *runstore.StageRecord) error {
 // staleReason says why a done stage must run again, or "" if it need not.
 func (r *Runner) staleReason(rec *runstore.StageRecord, fp string) string {
 	if rec.Fingerprint != fp {
-		return "its config keys or inputs changed"
+		return "its config keys, inputs or data files changed"
 	}
 	for _, a := range rec.Artifacts {
 		if !r.Run.Intact(a) {
@@ -262,9 +268,9 @@ func (r *Runner) extensionIdentities(s *Stage) []string {
 }
 
 // fingerprint hashes what a stage's result depends on: the values of its config keys,
-// the seed and the device, the digests of its inputs, and the identity of the plugins
-// it calls.
-func (r *Runner) fingerprint(s *Stage) (string, error) {
+// the seed and the device, the digests of its inputs and of its data files, and the
+// identity of the plugins it calls.
+func (r *Runner) fingerprint(ctx context.Context, s *Stage) (string, error) {
 	inputs := map[string]string{}
 	for _, in := range s.Inputs {
 		up, _, _ := strings.Cut(in, "/")
@@ -285,16 +291,45 @@ func (r *Runner) fingerprint(s *Stage) (string, error) {
 			plugins = append(plugins, r.pluginIdentity(u.ID))
 		}
 	}
-	data, err := json.Marshal(struct {
+	data, err := r.dataDigests(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	blob, err := json.Marshal(struct {
 		Stage      string
 		Config     map[string]any
 		Inputs     map[string]string
 		Plugins    []string
-		Extensions []string `json:",omitempty"`
-	}{s.Name, s.configValues(r.Config), inputs, plugins, r.extensionIdentities(s)})
+		Extensions []string          `json:",omitempty"`
+		Data       map[string]string `json:",omitempty"` // absent without data files: older fingerprints stay valid
+	}{s.Name, s.configValues(r.Config), inputs, plugins, r.extensionIdentities(s), data})
 	if err != nil {
 		return "", fmt.Errorf("stage %s: fingerprint: %w", s.Name, err)
 	}
-	sum := sha256.Sum256(data)
+	sum := sha256.Sum256(blob)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// dataDigests are the digests of the stage's data files by name, nil when it has
+// none. Only files whose size or modification time changed since the run last
+// hashed them are read (see DataRecordFile).
+func (r *Runner) dataDigests(ctx context.Context, s *Stage) (map[string]string, error) {
+	if s.Data == nil {
+		return nil, nil
+	}
+	root, names := s.Data(r.Config)
+	if len(names) == 0 {
+		return nil, nil
+	}
+	if r.digests == nil {
+		r.digests = loadDataDigests(r.Run.Path(DataRecordFile))
+	}
+	sums, err := r.digests.digestAll(ctx, root, names)
+	if err != nil {
+		return nil, fmt.Errorf("stage %s: digesting its data files: %w", s.Name, err)
+	}
+	if err := r.digests.save(); err != nil {
+		r.Log.Warn("could not save the record of data-file digests; the next session hashes them again", "err", err)
+	}
+	return sums, nil
 }

@@ -206,7 +206,7 @@ func TestConfigChangesRerunDependents(t *testing.T) {
 			if got := h.read("stages/b/out.txt"); !strings.HasPrefix(got, fmt.Sprintf("b dim=%d\na samples=%d ", cfg.Dim, cfg.Samples)) {
 				t.Errorf("b/out.txt = %q, stale for dim=%d samples=%d", got, cfg.Dim, cfg.Samples)
 			}
-			if len(tt.rerun) > 0 && !strings.Contains(h.log.String(), "its config keys or inputs changed") {
+			if len(tt.rerun) > 0 && !strings.Contains(h.log.String(), "its config keys, inputs or data files changed") {
 				t.Errorf("log does not say why stages reran:\n%s", h.log.String())
 			}
 

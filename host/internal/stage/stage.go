@@ -18,7 +18,12 @@ type Stage struct {
 	Outputs []string // files it must leave in its own directory
 	Keys    []string // config keys or whole sections it depends on (experiment.seed and experiment.device always count)
 	Plugins []string // config keys naming the plugins it calls ("model.arch"); their ids, versions and checksums count too
-	Run     func(ctx context.Context, env *Env) error
+	// Data, when set, lists the files outside the run that the stage reads (a data
+	// set the user brings, such as data.dir): a root and slash-separated names under
+	// it. Their names and contents count too, so editing, adding or removing one
+	// reruns the stage and misses the stage cache; no names add nothing.
+	Data func(c *config.Config) (root string, names []string)
+	Run  func(ctx context.Context, env *Env) error
 }
 
 // configValues are the config values the stage's result depends on: those of its

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,12 +45,23 @@ type Entry struct {
 	LastUsed   time.Time `json:"last_used"`
 	Bytes      int64     `json:"bytes"`
 	Files      int       `json:"files"`
+	// Digests are the SHA-256 of each file (slash-separated path relative to the
+	// entry) as Put stored it; Restore checks them.
+	Digests map[string]string `json:"digests"`
 }
 
 func (c *Cache) entryDir(stage, key string) string { return filepath.Join(c.Dir, stage+"-"+key[:24]) }
 
+// ErrCorrupt marks a Restore that found an entry whose files no longer match the
+// digests recorded when it was stored; Restore has evicted it.
+var ErrCorrupt = errors.New("stage cache: corrupt entry")
+
 // Restore copies the entry's files into dst (a stage's directory, which must be
-// empty or absent) and reports whether there was an entry.
+// empty or absent) and reports whether there was an entry. It checks every file
+// against the digest recorded by Put while copying it: an entry that fails (a file
+// edited, truncated, missing or added since) is never trusted. Restore then removes
+// dst, evicts the entry and returns an error wrapping ErrCorrupt that names the
+// file; the caller runs the stage, and its Put stores a sound entry again.
 func (c *Cache) Restore(stage, key, dst string) (bool, error) {
 	src := c.entryDir(stage, key)
 	e, err := readEntry(src)
@@ -59,28 +71,66 @@ func (c *Cache) Restore(stage, key, dst string) (bool, error) {
 	if err != nil || e.Key != key {
 		return false, nil // unreadable or another key's: a miss, and Put will replace it
 	}
-	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		to := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(to, 0o755)
-		case rel == metaFile:
-			return nil
-		default:
-			return linkOrCopy(p, to)
-		}
-	})
-	if err != nil {
+	bad, err := restoreFiles(src, dst, e.Digests)
+	if err != nil || bad != "" {
 		os.RemoveAll(dst)
+	}
+	if err != nil {
 		return false, fmt.Errorf("stage cache: restoring %s: %w", src, err)
+	}
+	if bad != "" {
+		evictErr := os.RemoveAll(src)
+		if evictErr != nil {
+			return false, fmt.Errorf("%w %s: %s; evicting it: %v", ErrCorrupt, src, bad, evictErr)
+		}
+		return false, fmt.Errorf("%w %s: %s; evicted", ErrCorrupt, src, bad)
 	}
 	e.LastUsed = time.Now().UTC()
 	writeEntry(src, e) // best effort: the last-used time only guides gc
 	return true, nil
+}
+
+// restoreFiles copies the files of the entry directory src into dst, checking each
+// against digests (slash-separated path → SHA-256). bad says what does not match,
+// "" when all do; err is a failure to read or write.
+func restoreFiles(src, dst string, digests map[string]string) (bad string, err error) {
+	if digests == nil {
+		return "no digests recorded", nil // stored by a build that did not record them
+	}
+	seen := map[string]bool{}
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || bad != "" {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		slash := filepath.ToSlash(rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(to, 0o755)
+		case isMeta(d.Name()) && filepath.Dir(rel) == ".":
+			return nil
+		}
+		want, ok := digests[slash]
+		if !ok {
+			bad = slash + " was not in the entry when it was stored"
+			return nil
+		}
+		seen[slash] = true
+		got, err := copyFile(p, to)
+		if err == nil && got != want {
+			bad = fmt.Sprintf("%s has SHA-256 %s, stored as %s", slash, got[:16], want[:16])
+		}
+		return err
+	})
+	if err == nil && bad == "" {
+		for _, name := range slices.Sorted(maps.Keys(digests)) {
+			if !seen[name] {
+				return name + " is missing", nil
+			}
+		}
+	}
+	return bad, err
 }
 
 // Put publishes the files of src (a finished stage's directory) under the key. It
@@ -96,7 +146,7 @@ func (c *Cache) Put(stage, key, experiment, src string) error {
 		return fmt.Errorf("stage cache: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	e := Entry{Stage: stage, Key: key, Experiment: experiment, Created: time.Now().UTC()}
+	e := Entry{Stage: stage, Key: key, Experiment: experiment, Created: time.Now().UTC(), Digests: map[string]string{}}
 	e.LastUsed = e.Created
 	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -111,9 +161,16 @@ func (c *Cache) Put(stage, key, experiment, src string) error {
 		if err != nil {
 			return err
 		}
+		// The cache owns its copies, and records what it copied: whatever happens
+		// to the files later, Restore hands out only what was stored here.
+		digest, err := copyFile(p, to)
+		if err != nil {
+			return err
+		}
 		e.Bytes += info.Size()
 		e.Files++
-		return copyFile(p, to) // the cache owns its copies: nothing a run does later reaches them
+		e.Digests[filepath.ToSlash(rel)] = digest
+		return nil
 	})
 	if err == nil {
 		err = writeEntry(tmp, e)
@@ -185,41 +242,58 @@ func readEntry(dir string) (Entry, error) {
 	return e, err
 }
 
+// writeEntry replaces dir's description through a temporary file of its own, so
+// that two runs restoring one entry at once cannot interleave their writes.
 func writeEntry(dir string, e Entry) error {
 	data, err := json.MarshalIndent(e, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(dir, metaFile+".tmp")
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(dir, metaFile))
-}
-
-// linkOrCopy hard-links from to to, or copies where a link is impossible (another
-// file system). A run never writes into a restored stage's files: a stage that
-// runs again first removes its directory.
-func linkOrCopy(from, to string) error {
-	if err := os.Link(from, to); err == nil {
-		return nil
-	}
-	return copyFile(from, to)
-}
-
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
+	tmp, err := os.CreateTemp(dir, metaFile+".tmp-*")
 	if err != nil {
 		return err
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(dir, metaFile))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// isMeta reports whether an entry's top-level file is its description (or a
+// temporary file of a description being written), not one of the stage's files.
+func isMeta(name string) bool { return strings.HasPrefix(name, metaFile) }
+
+// copyFile copies from to to and returns the SHA-256 of what it copied. Restore
+// copies rather than hard-linking: a run may edit its files in place (a user
+// truncating a checkpoint, a tool rewriting one), and through a link that edit
+// would reach the cache and every later run restored from it.
+func copyFile(from, to string) (string, error) {
+	in, err := os.Open(from)
+	if err != nil {
+		return "", err
 	}
 	defer in.Close()
 	out, err := os.Create(to)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(out, h), in); err != nil {
 		out.Close()
-		return err
+		return "", err
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -1,6 +1,7 @@
 package stagecache
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -98,5 +99,86 @@ func TestGCRemovesUnusedEntries(t *testing.T) {
 	}
 	if hit, _ := c.Restore("a", fresh, filepath.Join(t.TempDir(), "s")); !hit {
 		t.Error("gc removed a fresh entry")
+	}
+}
+
+// A run that edits a restored file in place (truncating it, as a user or a tool
+// might) changes only its own copy: the next restore gets what was stored.
+func TestEditingARestoredFileLeavesTheCacheIntact(t *testing.T) {
+	c, _ := Open(t.TempDir())
+	src := t.TempDir()
+	writeStage(t, src, map[string]string{"denoiser.safetensors": "weights of the denoiser"})
+	key := Key("weightgen", "fp", "b")
+	if err := c.Put("weightgen", key, "x", src); err != nil {
+		t.Fatal(err)
+	}
+	first := filepath.Join(t.TempDir(), "weightgen")
+	if hit, err := c.Restore("weightgen", key, first); !hit || err != nil {
+		t.Fatalf("restore: hit %v, %v", hit, err)
+	}
+	if err := os.Truncate(filepath.Join(first, "denoiser.safetensors"), 3); err != nil {
+		t.Fatal(err)
+	}
+	second := filepath.Join(t.TempDir(), "weightgen")
+	if hit, err := c.Restore("weightgen", key, second); !hit || err != nil {
+		t.Fatalf("restore after the edit: hit %v, %v", hit, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(second, "denoiser.safetensors")); string(b) != "weights of the denoiser" {
+		t.Errorf("restored %q after another run truncated its copy", b)
+	}
+}
+
+// An entry whose files no longer match their recorded digests is never handed
+// out: Restore evicts it, leaves nothing in the stage's directory and says which
+// file is wrong; the next Put stores a sound entry again.
+func TestCorruptEntryIsEvicted(t *testing.T) {
+	for name, damage := range map[string]func(entry string){
+		"truncated": func(entry string) { os.Truncate(filepath.Join(entry, "w.bin"), 2) },
+		"edited":    func(entry string) { os.WriteFile(filepath.Join(entry, "w.bin"), []byte("WEIGHTS"), 0o644) },
+		"missing":   func(entry string) { os.Remove(filepath.Join(entry, "sub/b.txt")) },
+		"added":     func(entry string) { os.WriteFile(filepath.Join(entry, "extra"), nil, 0o644) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, _ := Open(t.TempDir())
+			src := t.TempDir()
+			writeStage(t, src, map[string]string{"w.bin": "weights", "sub/b.txt": "b"})
+			key := Key("weightgen", "fp", "b")
+			if err := c.Put("weightgen", key, "x", src); err != nil {
+				t.Fatal(err)
+			}
+			damage(c.entryDir("weightgen", key))
+			dst := filepath.Join(t.TempDir(), "weightgen")
+			hit, err := c.Restore("weightgen", key, dst)
+			if hit || !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("restore of a damaged entry: hit %v, err %v; want ErrCorrupt", hit, err)
+			}
+			if _, statErr := os.Stat(dst); statErr == nil {
+				t.Error("the damaged entry's files were left in the stage's directory")
+			}
+			if entries, _ := c.List(); len(entries) != 0 {
+				t.Errorf("the damaged entry was not evicted: %+v", entries)
+			}
+			if hit, err := c.Restore("weightgen", key, dst); hit || err != nil {
+				t.Errorf("after eviction: hit %v, %v; want a plain miss", hit, err)
+			}
+			if err := c.Put("weightgen", key, "x", src); err != nil {
+				t.Fatal(err)
+			}
+			if hit, err := c.Restore("weightgen", key, dst); !hit || err != nil {
+				t.Errorf("after storing again: hit %v, %v", hit, err)
+			}
+		})
+	}
+}
+
+// A stage that leaves no files is an entry like any other, not a corrupt one.
+func TestEmptyStageRestores(t *testing.T) {
+	c, _ := Open(t.TempDir())
+	key := Key("empty", "fp", "b")
+	if err := c.Put("empty", key, "x", t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if hit, err := c.Restore("empty", key, filepath.Join(t.TempDir(), "empty")); !hit || err != nil {
+		t.Errorf("restore of an empty stage: hit %v, %v", hit, err)
 	}
 }

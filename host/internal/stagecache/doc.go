@@ -7,6 +7,9 @@
 // (the executable's SHA-256, which also names every bundled plugin): a rebuilt dnw
 // never reuses an older build's results. Entries are published atomically (written
 // beside, then renamed into place; a concurrent writer that published first
-// wins), restored by hard link (or copy across file systems), and each records
-// when it was last used, which `dnw cache gc` goes by.
+// wins). Each records the SHA-256 of its files and when it was last used, which
+// `dnw cache gc` goes by. Restore copies the files (never hard-links them: a run
+// editing a restored file in place would change the cache's copy) and checks each
+// against its digest as it copies; an entry that fails is evicted and reported as
+// ErrCorrupt, so the stage runs again instead of a damaged result being reused.
 package stagecache
