@@ -1,14 +1,13 @@
 package pluginhost
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"dnw/host/internal/digest"
 )
 
 // ExternalPrefix starts the file name of every external plugin: dnw-ID.
@@ -71,14 +70,6 @@ func Discover(dirs []string) ([]External, error) {
 
 // fileSHA256 is the hex SHA-256 of a file's contents.
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	sum, _, err := digest.File(path)
+	return sum, err
 }

@@ -1,8 +1,6 @@
 package runstore
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"dnw/host/internal/atomicfile"
+	"dnw/host/internal/digest"
 )
 
 // File names inside a run directory.
@@ -211,13 +210,7 @@ func (r *Run) Intact(a Artifact) bool {
 }
 
 func (r *Run) hashFile(p string) (Artifact, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return Artifact{}, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
+	sum, n, err := digest.File(p)
 	if err != nil {
 		return Artifact{}, err
 	}
@@ -225,7 +218,7 @@ func (r *Run) hashFile(p string) (Artifact, error) {
 	if err != nil {
 		return Artifact{}, err
 	}
-	return Artifact{Path: filepath.ToSlash(rel), Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+	return Artifact{Path: filepath.ToSlash(rel), Bytes: n, SHA256: sum}, nil
 }
 
 // OpenLog opens logs/dnw.log for appending; every session adds to it.

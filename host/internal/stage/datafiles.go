@@ -2,11 +2,8 @@ package stage
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -14,6 +11,7 @@ import (
 	"time"
 
 	"dnw/host/internal/atomicfile"
+	"dnw/host/internal/digest"
 )
 
 // DataRecordFile, in the run directory, keeps the size, modification time and
@@ -128,14 +126,6 @@ func (d *dataDigests) save() error {
 }
 
 func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	sum, _, err := digest.File(path)
+	return sum, err
 }
