@@ -21,6 +21,7 @@ all: build
 # the tests use as independent references (tools/requirements.txt pins them) into .venv.
 deps: apt .venv/ok
 	$(GO) mod download
+	cd sdk && $(GO) mod download
 
 APT_PACKAGES := libopenblas-dev wabt slurm-wlm munge
 
@@ -58,7 +59,7 @@ demo: build
 	$(BIN) run --jobs 2
 
 # test is the project's test command (README, .ci/run): every package with the race
-# detector (a 20-minute limit per package, not go test's 10: the cli package's
+# detector (dnw's, then those of the sdk, a module of its own) (a 20-minute limit per package, not go test's 10: the cli package's
 # sweep tests spawn race-built trials and take minutes on a busy machine), the
 # engine's long heap check and the weight generator's training tests without it (too
 # slow under -race), the kernels once more on the pure-Go backend (the build without
@@ -75,6 +76,7 @@ test: deps
 	$(MAKE) apt APT_PACKAGES=python3-torch
 	$(GO) build ./...
 	DNW_REQUIRE_SLURM=1 DNW_REQUIRE_TORCH=1 $(GO) test -race -timeout 20m -tags "$(TAGS)" ./...
+	cd sdk && $(GO) test -race ./...
 	$(GO) test -tags "$(TAGS)" -run HeapStaysFlat ./host/internal/engine/
 	$(GO) test -tags "$(TAGS)" -run 'Overfit|WithoutBlockIndex|GeneralizesToNewPrompts' ./host/internal/weightgen/
 	$(GO) test ./kernels/
@@ -88,6 +90,7 @@ test: deps
 check: deps
 	$(GO) vet ./...
 	$(GO) vet -tags "$(TAGS)" ./...
+	cd sdk && $(GO) vet ./... && GOOS=wasip1 GOARCH=wasm $(GO) vet ./ext/...
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then \
 		echo "gofmt: these files need formatting (run make fmt):"; echo "$$unformatted"; exit 1; fi
 

@@ -3,6 +3,7 @@ module dnw
 go 1.26.8
 
 require (
+	dnw/sdk v0.0.0
 	github.com/BurntSushi/toml v1.6.0
 	github.com/chewxy/hm v1.0.0
 	github.com/hashicorp/go-hclog v1.6.3
@@ -14,7 +15,6 @@ require (
 	gonum.org/v1/gonum v0.11.0
 	gonum.org/v1/plot v0.10.1
 	google.golang.org/grpc v1.61.0
-	google.golang.org/protobuf v1.36.6
 	gorgonia.org/cu v0.9.6
 	gorgonia.org/gorgonia v0.9.18
 	gorgonia.org/tensor v0.9.24
@@ -47,7 +47,12 @@ require (
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/xerrors v0.0.0-20200804184101-5ec99f83aff1 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20231106174013-bbf56f31fb17 // indirect
+	google.golang.org/protobuf v1.36.6 // indirect
 	gorgonia.org/dawson v1.2.0 // indirect
 	gorgonia.org/vecf32 v0.9.0 // indirect
 	gorgonia.org/vecf64 v0.9.0 // indirect
 )
+
+// The sdk is a module of its own (sdk/go.mod), which plugin and extension authors
+// depend on; dnw builds against the copy beside it.
+replace dnw/sdk => ./sdk

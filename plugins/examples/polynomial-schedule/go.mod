@@ -2,7 +2,7 @@ module dnw-example/polynomial-schedule
 
 go 1.26.8
 
-require dnw v0.0.0
+require dnw/sdk v0.0.0
 
 require (
 	github.com/fatih/color v1.13.0 // indirect
@@ -21,6 +21,6 @@ require (
 	google.golang.org/protobuf v1.36.6 // indirect
 )
 
-// The example lives in dnw's repository and builds against the sdk beside it. A plugin
-// in its own repository requires a released dnw instead of this replace.
-replace dnw => ../../..
+// The one line an outside plugin adds (sdk/README.md, "Depending on the sdk"): the
+// sdk module of a dnw checkout, here the one this example sits in.
+replace dnw/sdk => ../../../sdk
