@@ -3,12 +3,15 @@ package safetensors
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -118,7 +121,9 @@ func python(t *testing.T) string {
 }
 
 // TestReferenceImplementationAgrees has the reference safetensors package read a file
-// dnw wrote, and dnw read a file the reference package wrote.
+// dnw wrote, and dnw read a file the reference package wrote. What the reference
+// reads must be what dnw wrote: the metadata, and each tensor's dtype, full shape and
+// values bit for bit (its raw little-endian bytes, which JSON numbers would round).
 func TestReferenceImplementationAgrees(t *testing.T) {
 	py := python(t)
 	dir := t.TempDir()
@@ -132,8 +137,12 @@ import json, sys
 import numpy as np
 from safetensors import safe_open
 from safetensors.numpy import save_file
+out = {"tensors": {}}
 with safe_open(sys.argv[1], framework="np") as f:
-    out = {"metadata": f.metadata(), "tensors": {k: {"shape": list(f.get_tensor(k).shape), "data": f.get_tensor(k).astype(np.float64).ravel().tolist()} for k in f.keys()}}
+    out["metadata"] = f.metadata()
+    for k in f.keys():
+        t = f.get_tensor(k)
+        out["tensors"][k] = {"dtype": str(t.dtype), "shape": list(t.shape), "hex": t.astype("<f4").tobytes().hex()}
 print(json.dumps(out))
 save_file({"x": np.arange(6, dtype=np.float32).reshape(2, 3), "y": np.array([1.5, -2.0], dtype=np.float64)}, sys.argv[2], metadata={"from": "python"})
 `
@@ -145,8 +154,9 @@ save_file({"x": np.arange(6, dtype=np.float32).reshape(2, 3), "y": np.array([1.5
 	var got struct {
 		Metadata map[string]string
 		Tensors  map[string]struct {
+			DType string
 			Shape []int
-			Data  []float64
+			Hex   string
 		}
 	}
 	if err := json.Unmarshal(out, &got); err != nil {
@@ -156,13 +166,24 @@ save_file({"x": np.arange(6, dtype=np.float32).reshape(2, 3), "y": np.array([1.5
 		t.Fatalf("python read metadata %v and %d tensors", got.Metadata, len(got.Tensors))
 	}
 	for name, want := range f.Tensors {
-		g := got.Tensors[name]
-		if len(g.Shape) != len(want.Shape) || len(g.Data) != len(want.Data) {
-			t.Fatalf("%s: python read shape %v", name, g.Shape)
+		g, ok := got.Tensors[name]
+		if !ok {
+			t.Errorf("python read no tensor %s", name)
+			continue
 		}
-		for i := range want.Data {
-			if float32(g.Data[i]) != want.Data[i] {
-				t.Fatalf("%s[%d]: python read %v, wrote %v", name, i, g.Data[i], want.Data[i])
+		if g.DType != "float32" || !slices.Equal(g.Shape, want.Shape) {
+			t.Errorf("%s: python read %s of shape %v, dnw wrote float32 of shape %v", name, g.DType, g.Shape, want.Shape)
+			continue
+		}
+		raw, err := hex.DecodeString(g.Hex)
+		if err != nil || len(raw) != 4*len(want.Data) {
+			t.Errorf("%s: python read %d bytes (%v), dnw wrote %d values", name, len(raw), err, len(want.Data))
+			continue
+		}
+		for i, w := range want.Data {
+			if v := binary.LittleEndian.Uint32(raw[4*i:]); v != math.Float32bits(w) {
+				t.Errorf("%s[%d]: python read %v, dnw wrote %v", name, i, math.Float32frombits(v), w)
+				break
 			}
 		}
 	}

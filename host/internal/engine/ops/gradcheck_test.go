@@ -33,8 +33,10 @@ func randDense(rng *rand.Rand, shape ...int) *tensor.Dense {
 // float64 input nodes bound to the given values, the scalar loss L = Σ out ⊙ R with a
 // fixed random R (so every output element matters with a different weight), takes
 // dL/dinput from G.Grad and one TapeMachine run, then for every element of every input
-// compares it with (L(x+h) − L(x−h))/2h, h = 1e-6, requiring
-// |analytic − numeric| ≤ tol·max(1, |numeric|). The values are copied, not mutated.
+// compares it with (L(x+h) − L(x−h))/2h, h = 1e-6, requiring both to be finite and
+// |analytic − numeric| ≤ tol·max(1, |numeric|): a NaN or an infinity fails, where a
+// bare `d > tol·…` would let it through (any comparison with NaN is false). The
+// values are copied, not mutated.
 //
 // Use it for any op of the package:
 //
@@ -93,7 +95,7 @@ func checkGradTB(t testing.TB, build buildFunc, tol float64, values ...*tensor.D
 			lm := run()
 			x[j] = orig
 			num := (lp - lm) / (2 * h)
-			if d := math.Abs(analytic[i][j] - num); d > tol*math.Max(1, math.Abs(num)) {
+			if !gradClose(analytic[i][j], num, tol) {
 				if bad < 5 {
 					t.Errorf("input %d element %d: analytic %.9g, numeric %.9g", i, j, analytic[i][j], num)
 				}
@@ -104,6 +106,15 @@ func checkGradTB(t testing.TB, build buildFunc, tol float64, values ...*tensor.D
 			t.Errorf("input %d: %d of %d gradient elements wrong", i, bad, len(x))
 		}
 	}
+}
+
+// gradClose reports whether an analytic gradient element matches its numeric
+// estimate: both finite and |analytic − numeric| ≤ tol·max(1, |numeric|).
+func gradClose(analytic, numeric, tol float64) bool {
+	if math.IsNaN(analytic) || math.IsInf(analytic, 0) || math.IsNaN(numeric) || math.IsInf(numeric, 0) {
+		return false
+	}
+	return math.Abs(analytic-numeric) <= tol*math.Max(1, math.Abs(numeric))
 }
 
 // toFloat32 returns a float32 copy of a float64 tensor.
@@ -283,5 +294,56 @@ func (op wrongOp) DiffWRT(n int) []bool { return []bool{true} }
 func (op wrongOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
 	two := G.NewConstant(2.0)
 	d, err := G.Mul(grad, two)
+	return G.Nodes{d}, err
+}
+
+// The checker fails on non-finite values: a NaN or infinite gradient of a finite
+// forward pass, and ops whose output and gradient are both infinite (the numeric
+// estimate is then Inf − Inf = NaN, and |Inf − NaN| > tol is false).
+func TestCheckGradCatchesNonFiniteGradients(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		out, grad float64 // what the op multiplies its input and its gradient by
+	}{
+		{"NaN gradient", 1, math.NaN()},
+		{"+Inf gradient", 1, math.Inf(1)},
+		{"-Inf output and gradient", math.Inf(-1), math.Inf(-1)},
+		{"+Inf output and gradient", math.Inf(1), math.Inf(1)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewSource(11))
+			q := &quietTB{TB: t}
+			checkGradTB(q, func(g *G.ExprGraph, in []*G.Node) (*G.Node, error) {
+				return G.ApplyOp(scaleOp{newOpBase("scale", []int{2}, 2, tc.out, tc.grad), tc.out, tc.grad}, in[0])
+			}, 1e-6, randDense(rng, 2, 2))
+			if !q.failed {
+				t.Errorf("%s went unnoticed", tc.name)
+			}
+		})
+	}
+}
+
+// scaleOp is y = out·x with the gradient grad·dy: wrong, and non-finite, on purpose.
+type scaleOp struct {
+	opBase
+	out, grad float64
+}
+
+func (op scaleOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	return in[0].(tensor.Shape).Clone(), nil
+}
+
+func (op scaleOp) Do(in ...G.Value) (G.Value, error) {
+	y := in[0].(*tensor.Dense).Clone().(*tensor.Dense)
+	for i, x := range y.Data().([]float64) {
+		y.Data().([]float64)[i] = op.out * x
+	}
+	return y, nil
+}
+
+func (op scaleOp) DiffWRT(n int) []bool { return []bool{true} }
+
+func (op scaleOp) SymDiff(in G.Nodes, out, grad *G.Node) (G.Nodes, error) {
+	d, err := G.Mul(grad, G.NewConstant(op.grad))
 	return G.Nodes{d}, err
 }
