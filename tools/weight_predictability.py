@@ -8,20 +8,23 @@ the training LoRAs. If the ridge on the edits cannot beat the mean, no predictor
 from text can: the dataset's LoRAs do not follow from their concepts. Then, per
 held-out prompt, a ridge regression from the prompt's text features, and from
 text.hashgram's embeddings of them (the weight generator's input) at 256 and 4096
-buckets: what a model linear in the prompt can reach.
+buckets: what a model linear in the prompt can reach. With --dnw, also from text
+.minilm's embeddings: their kernel is the cosine similarity matrix that
+`dnw text similarity --json` prints (the embeddings have unit norm).
 
-    .venv/bin/python tools/weight_predictability.py runs/weightgen-check
+    .venv/bin/python tools/weight_predictability.py runs/weightgen-check [--dnw bin/dnw]
 """
 import collections
 import json
 import re
+import subprocess
 import sys
 
 import numpy as np
 from safetensors.numpy import load_file
 
 
-def main(run):
+def main(run, dnw=None):
     weights = load_file(f"{run}/stages/collect/weights.safetensors")
     heldout = load_file(f"{run}/stages/collect/heldout.safetensors")
     with open(f"{run}/stages/concepts/catalogue.json") as f:
@@ -60,7 +63,7 @@ def main(run):
     for name, d in rows.items():
         d = np.array(d)
         print(f"| {name} | {d.mean():.3f} | {(d < base).sum()} of {len(d)} |")
-    prompts(X, concept, mean, catalogue, heldout)
+    prompts(X, concept, mean, catalogue, heldout, dnw)
     structure(X, concept)
 
 
@@ -113,30 +116,52 @@ def hashgram(prompt, dim):
     return normalized(f)
 
 
-def prompts(X, concept, mean, catalogue, heldout, lams=(0.1, 1, 10)):
+def prompts(X, concept, mean, catalogue, heldout, dnw, lams=(0.1, 1, 10)):
     """Kernel ridge from prompt features, one row per (checkpoint, training prompt):
     on the features themselves, and on text.hashgram's embeddings of them at its
-    default 256 buckets (what the weight generator is given) and at 4096."""
+    default 256 buckets (what the weight generator is given) and at 4096; with dnw,
+    on text.minilm's embeddings."""
     for name, features in [("prompt features", prompt_features),
                            ("text.hashgram, dim 256", lambda p: hashgram(p, 256)),
                            ("text.hashgram, dim 4096", lambda p: hashgram(p, 4096))]:
-        ridge_rows(X, concept, mean, catalogue, heldout, lams, name, features)
+        ridge_rows(X, concept, mean, catalogue, heldout, lams, name, feature_kernel(features))
+    if dnw:
+        every = sorted({p for k in catalogue.values() for p in k["prompts"]})
+        ridge_rows(X, concept, mean, catalogue, heldout, lams, "text.minilm", encoder_kernel(dnw, "text.minilm", every))
 
 
-def ridge_rows(X, concept, mean, catalogue, heldout, lams, name, features):
+def feature_kernel(features):
+    """The kernel of sparse feature vectors: kernel(a, b) is the matrix of their dot
+    products, for lists of prompts a and b."""
+    def kernel(a, b):
+        fa, fb = [features(p) for p in a], [features(p) for p in b]
+        return np.array([[sum(v * r.get(k, 0.0) for k, v in x.items()) for r in fb] for x in fa])
+    return kernel
+
+
+def encoder_kernel(dnw, encoder, prompts):
+    """The kernel of a text encoder's unit-norm embeddings of prompts: their cosine
+    similarities, as `dnw text similarity --json` prints them."""
+    out = subprocess.run([dnw, "text", "similarity", "--json", "--encoder", encoder, "--", *prompts],
+                         check=True, capture_output=True, text=True).stdout
+    sim = np.array(json.loads(out)["similarity"])
+    index = {p: i for i, p in enumerate(prompts)}
+
+    def kernel(a, b):
+        return sim[np.ix_([index[p] for p in a], [index[p] for p in b])]
+    return kernel
+
+
+def ridge_rows(X, concept, mean, catalogue, heldout, lams, name, kernel):
     rows, Y = [], []
     for i, c in enumerate(concept):
         for p in catalogue[c]["prompts"]:
-            rows.append(features(p))
+            rows.append(p)
             Y.append(X[i] - mean)
     Y = np.stack(Y)
-
-    def kernel(a, b):
-        return np.array([[sum(v * r.get(k, 0.0) for k, v in x.items()) for r in b] for x in a])
-
     K = kernel(rows, rows)
     tests = [(c, p) for c in sorted(heldout) for p in catalogue[c]["prompts"]]
-    Kt = kernel([features(p) for _, p in tests], rows)
+    Kt = kernel([p for _, p in tests], rows)
     print(f"| ridge on {name} | mean L2 to the own LoRA | prompts nearer than the mean |")
     print("|---|---|---|")
     for lam in lams:
@@ -167,4 +192,9 @@ def structure(X, concept, chunk=256):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) == 2:
+        main(sys.argv[1])
+    elif len(sys.argv) == 4 and sys.argv[2] == "--dnw":
+        main(sys.argv[1], sys.argv[3])
+    else:
+        sys.exit(__doc__)

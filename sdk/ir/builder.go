@@ -363,7 +363,7 @@ func (b *Builder) add(name string, op Op, xs []Value, in [][]int, params []Param
 	for i, p := range params {
 		pshapes[i] = p.Shape
 	}
-	out, err := inferShape(op, in, pshapes, a)
+	out, err := inferShape(op, in, pshapes, a, nil)
 	if err != nil {
 		return b.fail(name, "%v", err)
 	}

@@ -20,7 +20,10 @@ type opRule struct {
 	params               []string // parameter roles, in the order of Node.Params
 	required             int      // how many of params a node must give (the rest are optional)
 	doc                  string   // one line: inputs → output; params; attrs
-	shape                func(in, p [][]int, a Attrs) ([]int, error)
+	// shape gives the output shape; declared is the node's declared output shape when
+	// Validate checks a node (nil when the Builder adds one), from which the weight ops
+	// take their output features F.
+	shape func(in, p [][]int, a Attrs, declared []int) ([]int, error)
 }
 
 // opOrder fixes the order of Ops, the README table and error messages.
@@ -141,15 +144,16 @@ func (op Op) ParamRoles() (roles []string, required int) {
 // with parameters of the given shapes (in the op's order) and attributes a, or an
 // error saying what does not fit.
 func InferShape(op Op, inputs, params [][]int, a Attrs) ([]int, error) {
-	out, err := inferShape(op, inputs, params, a)
+	out, err := inferShape(op, inputs, params, a, nil)
 	if err != nil {
 		return nil, fmt.Errorf("ir: %w", err)
 	}
 	return out, nil
 }
 
-// inferShape is InferShape without the package prefix, for callers that add context.
-func inferShape(op Op, in, p [][]int, a Attrs) ([]int, error) {
+// inferShape is InferShape without the package prefix, for callers that add context,
+// and with the node's declared output shape, if any (see opRule.shape).
+func inferShape(op Op, in, p [][]int, a Attrs, declared []int) ([]int, error) {
 	r, ok := rules[op]
 	if !ok {
 		return nil, fmt.Errorf("unknown op %q", op)
@@ -170,7 +174,7 @@ func inferShape(op Op, in, p [][]int, a Attrs) ([]int, error) {
 			return nil, fmt.Errorf("%s: %s: %w", op, r.params[i], err)
 		}
 	}
-	out, err := r.shape(in, p, a)
+	out, err := r.shape(in, p, a, declared)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -215,7 +219,26 @@ func wantShape(got []int, what string, want ...int) error {
 	return nil
 }
 
-func conv2dShape(in, p [][]int, a Attrs) ([]int, error) {
+// features gives F, the output features of a weight op (conv2d, conv1d, linear),
+// whose weight and bias both carry it. When Validate passes the node's declared
+// output shape, F is the declared one (at index at of a shape of that rank): a weight
+// or bias of the wrong size is then the fault named, with the shape it should have,
+// and why. Otherwise (the Builder, InferShape) F is the weight's own first dimension.
+// check wraps the weight's and the bias's shape checks with that reason.
+func features(w, declared []int, rank, at int) (f int, check func(error) error) {
+	if len(declared) != rank || declared[at] < 1 {
+		return w[0], func(err error) error { return err }
+	}
+	f = declared[at]
+	return f, func(err error) error {
+		if err == nil {
+			return nil
+		}
+		return fmt.Errorf("%w: F = %d, the output features of the node's declared shape %v", err, f, declared)
+	}
+}
+
+func conv2dShape(in, p [][]int, a Attrs, declared []int) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 3, "input (C,H,W)"); err != nil {
 		return nil, err
@@ -227,12 +250,12 @@ func conv2dShape(in, p [][]int, a Attrs) ([]int, error) {
 	if err := rank(w, 4, "weight (F,C,k,k)"); err != nil {
 		return nil, err
 	}
-	f := w[0]
-	if err := wantShape(w, "weight", f, x[0], a.Kernel, a.Kernel); err != nil {
+	f, why := features(w, declared, 3, 0)
+	if err := why(wantShape(w, "weight", f, x[0], a.Kernel, a.Kernel)); err != nil {
 		return nil, err
 	}
 	if len(p) > 1 {
-		if err := wantShape(p[1], "bias", f); err != nil {
+		if err := why(wantShape(p[1], "bias", f)); err != nil {
 			return nil, err
 		}
 	}
@@ -243,7 +266,7 @@ func conv2dShape(in, p [][]int, a Attrs) ([]int, error) {
 	return []int{f, h/a.Stride + 1, wd/a.Stride + 1}, nil
 }
 
-func conv1dShape(in, p [][]int, a Attrs) ([]int, error) {
+func conv1dShape(in, p [][]int, a Attrs, declared []int) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 3, "input (C,1,L)"); err != nil {
 		return nil, err
@@ -258,12 +281,12 @@ func conv1dShape(in, p [][]int, a Attrs) ([]int, error) {
 	if err := rank(w, 4, "weight (F,C,1,k)"); err != nil {
 		return nil, err
 	}
-	f := w[0]
-	if err := wantShape(w, "weight", f, x[0], 1, a.Kernel); err != nil {
+	f, why := features(w, declared, 3, 0)
+	if err := why(wantShape(w, "weight", f, x[0], 1, a.Kernel)); err != nil {
 		return nil, err
 	}
 	if len(p) > 1 {
-		if err := wantShape(p[1], "bias", f); err != nil {
+		if err := why(wantShape(p[1], "bias", f)); err != nil {
 			return nil, err
 		}
 	}
@@ -274,7 +297,7 @@ func conv1dShape(in, p [][]int, a Attrs) ([]int, error) {
 	return []int{f, 1, l/a.Stride + 1}, nil
 }
 
-func linearShape(in, p [][]int, _ Attrs) ([]int, error) {
+func linearShape(in, p [][]int, _ Attrs, declared []int) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 2, "input (N,D)"); err != nil {
 		return nil, err
@@ -283,12 +306,12 @@ func linearShape(in, p [][]int, _ Attrs) ([]int, error) {
 	if err := rank(w, 2, "weight (F,D)"); err != nil {
 		return nil, err
 	}
-	f := w[0]
-	if err := wantShape(w, "weight", f, x[1]); err != nil {
+	f, why := features(w, declared, 2, 1)
+	if err := why(wantShape(w, "weight", f, x[1])); err != nil {
 		return nil, err
 	}
 	if len(p) > 1 {
-		if err := wantShape(p[1], "bias", f); err != nil {
+		if err := why(wantShape(p[1], "bias", f)); err != nil {
 			return nil, err
 		}
 	}
@@ -306,7 +329,7 @@ func affine(p [][]int, n int, eps float64) error {
 	return wantShape(p[1], "shift", n)
 }
 
-func imageNormShape(in, p [][]int, a Attrs) ([]int, error) {
+func imageNormShape(in, p [][]int, a Attrs, _ []int) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 3, "input (C,H,W)"); err != nil {
 		return nil, err
@@ -317,8 +340,8 @@ func imageNormShape(in, p [][]int, a Attrs) ([]int, error) {
 	return slices.Clone(x), nil
 }
 
-func groupNormShape(in, p [][]int, a Attrs) ([]int, error) {
-	out, err := imageNormShape(in, p, a)
+func groupNormShape(in, p [][]int, a Attrs, _ []int) ([]int, error) {
+	out, err := imageNormShape(in, p, a, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -328,7 +351,7 @@ func groupNormShape(in, p [][]int, a Attrs) ([]int, error) {
 	return out, nil
 }
 
-func layerNormShape(in, p [][]int, a Attrs) ([]int, error) {
+func layerNormShape(in, p [][]int, a Attrs, _ []int) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 2, "input (N,D)"); err != nil {
 		return nil, err
@@ -339,23 +362,23 @@ func layerNormShape(in, p [][]int, a Attrs) ([]int, error) {
 	return slices.Clone(x), nil
 }
 
-func same(in, _ [][]int, _ Attrs) ([]int, error) { return slices.Clone(in[0]), nil }
+func same(in, _ [][]int, _ Attrs, _ []int) ([]int, error) { return slices.Clone(in[0]), nil }
 
-func leakyShape(in, p [][]int, a Attrs) ([]int, error) {
+func leakyShape(in, p [][]int, a Attrs, _ []int) ([]int, error) {
 	if !(a.Slope >= 0) || math.IsInf(a.Slope, 0) {
 		return nil, fmt.Errorf("needs a finite Slope ≥ 0, got %v", a.Slope)
 	}
-	return same(in, p, a)
+	return same(in, p, a, nil)
 }
 
-func dropoutShape(in, p [][]int, a Attrs) ([]int, error) {
+func dropoutShape(in, p [][]int, a Attrs, _ []int) ([]int, error) {
 	if !(a.Rate >= 0 && a.Rate < 1) {
 		return nil, fmt.Errorf("needs 0 ≤ Rate < 1, got %v", a.Rate)
 	}
-	return same(in, p, a)
+	return same(in, p, a, nil)
 }
 
-func upsampleShape(in, _ [][]int, a Attrs) ([]int, error) {
+func upsampleShape(in, _ [][]int, a Attrs, _ []int) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 3, "input (C,H,W)"); err != nil {
 		return nil, err
@@ -366,7 +389,7 @@ func upsampleShape(in, _ [][]int, a Attrs) ([]int, error) {
 	return []int{x[0], x[1] * a.Scale, x[2] * a.Scale}, nil
 }
 
-func upsample1dShape(in, _ [][]int, a Attrs) ([]int, error) {
+func upsample1dShape(in, _ [][]int, a Attrs, _ []int) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 3, "input (C,H,W)"); err != nil {
 		return nil, err
@@ -377,7 +400,7 @@ func upsample1dShape(in, _ [][]int, a Attrs) ([]int, error) {
 	return []int{x[0], x[1], x[2] * a.Scale}, nil
 }
 
-func avgPoolShape(in, _ [][]int, a Attrs) ([]int, error) {
+func avgPoolShape(in, _ [][]int, a Attrs, _ []int) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 3, "input (C,H,W)"); err != nil {
 		return nil, err
@@ -391,7 +414,7 @@ func avgPoolShape(in, _ [][]int, a Attrs) ([]int, error) {
 	return []int{x[0], x[1] / a.Scale, x[2] / a.Scale}, nil
 }
 
-func concatShape(in, _ [][]int, _ Attrs) ([]int, error) {
+func concatShape(in, _ [][]int, _ Attrs, _ []int) ([]int, error) {
 	c := 0
 	for i, x := range in {
 		if err := rank(x, 3, fmt.Sprintf("input %d (C,H,W)", i)); err != nil {
@@ -405,21 +428,21 @@ func concatShape(in, _ [][]int, _ Attrs) ([]int, error) {
 	return []int{c, in[0][1], in[0][2]}, nil
 }
 
-func addShape(in, _ [][]int, _ Attrs) ([]int, error) {
+func addShape(in, _ [][]int, _ Attrs, _ []int) ([]int, error) {
 	if !slices.Equal(in[0], in[1]) {
 		return nil, fmt.Errorf("inputs have shapes %v and %v, want equal", in[0], in[1])
 	}
 	return slices.Clone(in[0]), nil
 }
 
-func addParamShape(in, p [][]int, _ Attrs) ([]int, error) {
+func addParamShape(in, p [][]int, _ Attrs, _ []int) ([]int, error) {
 	if !slices.Equal(in[0], p[0]) {
 		return nil, fmt.Errorf("weight has shape %v, input %v: want equal", p[0], in[0])
 	}
 	return slices.Clone(in[0]), nil
 }
 
-func toTokensShape(in, _ [][]int, _ Attrs) ([]int, error) {
+func toTokensShape(in, _ [][]int, _ Attrs, _ []int) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 3, "input (C,H,W)"); err != nil {
 		return nil, err
@@ -427,7 +450,7 @@ func toTokensShape(in, _ [][]int, _ Attrs) ([]int, error) {
 	return []int{x[1] * x[2], x[0]}, nil
 }
 
-func fromTokensShape(in, _ [][]int, a Attrs) ([]int, error) {
+func fromTokensShape(in, _ [][]int, a Attrs, _ []int) ([]int, error) {
 	x := in[0]
 	if err := rank(x, 2, "input (N,C)"); err != nil {
 		return nil, err
@@ -438,7 +461,7 @@ func fromTokensShape(in, _ [][]int, a Attrs) ([]int, error) {
 	return []int{x[1], a.Height, a.Width}, nil
 }
 
-func attentionShape(in, _ [][]int, a Attrs) ([]int, error) {
+func attentionShape(in, _ [][]int, a Attrs, _ []int) ([]int, error) {
 	for i, what := range []string{"q (N,D)", "k (M,D)", "v (M,D)"} {
 		if err := rank(in[i], 2, what); err != nil {
 			return nil, err

@@ -31,7 +31,9 @@ func (m Model) Validate() error {
 //   - input shapes are (C, H, W) or (N, D) with every dimension ≥ 1;
 //   - every node's op is known; its inputs are graph inputs or earlier nodes
 //     (topological order) and their number fits the op; its parameters exist and their
-//     shapes fit the op's rule; the output shape recomputed by InferShape equals the
+//     shapes fit the op's rule, the output features F of a conv2d, conv1d or linear
+//     being those its Shape declares (so a weight of the wrong size is named, with the
+//     shape it should have); the output shape recomputed by InferShape equals the
 //     declared Shape; its tags are lowercase and not repeated;
 //   - every parameter is used by some node and has a valid Init (a known kind, Std > 0
 //     for normal, Gain ≥ 0);
@@ -148,7 +150,7 @@ func (g Graph) checkNode(n Node, shapes map[string][]int, params map[string]Para
 			return nil, fmt.Errorf("tag %s given twice", t)
 		}
 	}
-	out, err := inferShape(n.Op, in, p, n.Attrs)
+	out, err := inferShape(n.Op, in, p, n.Attrs, n.Shape)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,15 @@ func TestValidateCatchesMistakes(t *testing.T) {
 		t.Fatalf("no node %s", name)
 		return nil
 	}
+	param := func(g *Graph, name string) *Param {
+		for i := range g.Params {
+			if g.Params[i].Name == name {
+				return &g.Params[i]
+			}
+		}
+		t.Fatalf("no param %s", name)
+		return nil
+	}
 	cases := []struct {
 		name   string
 		mutate func(g *Graph)
@@ -70,6 +79,14 @@ func TestValidateCatchesMistakes(t *testing.T) {
 		{"unused param", func(g *Graph) { node(g, "c1").Params = node(g, "c1").Params[:1] }, "param c1.bias", "used by no node"},
 		{"attr breaks rule", func(g *Graph) { node(g, "attn").Attrs.Heads = 3 }, "node attn", "Heads 3 does not divide"},
 		{"declared shape", func(g *Graph) { node(g, "a1").Shape = []int{8, 4, 5} }, "node a1", "declared shape [8 4 5], but relu gives [8 4 4]"},
+		// A weight of the wrong size is measured against the node's declared output
+		// features, not taken as the measure of its own bias.
+		{"conv weight features", func(g *Graph) { g.Params[0].Shape = []int{16, 3, 3, 3} }, "node c1",
+			"conv2d: weight has shape [16 3 3 3], want [8 3 3 3]: F = 8, the output features of the node's declared shape [8 4 4]"},
+		{"linear weight features", func(g *Graph) { param(g, "q.weight").Shape = []int{4, 8} }, "node q",
+			"linear: weight has shape [4 8], want [8 8]: F = 8, the output features of the node's declared shape [16 8]"},
+		{"conv bias features", func(g *Graph) { param(g, "c1.bias").Shape = []int{16} }, "node c1",
+			"conv2d: bias has shape [16], want [8]: F = 8"},
 		{"no declared shape", func(g *Graph) { node(g, "a1").Shape = nil }, "node a1", "declared shape []"},
 		{"upper-case tag", func(g *Graph) { node(g, "c1").Tags = []string{"DownSample"} }, "node c1", `tag "DownSample" is not lowercase`},
 		{"tag with space", func(g *Graph) { node(g, "c1").Tags = []string{"down sample"} }, "node c1", "is not lowercase"},

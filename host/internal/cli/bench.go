@@ -125,7 +125,10 @@ func buildArch(ctx context.Context, id string, size int, opts sdk.Options) (ir.M
 	if err != nil { // the plugin rejected --option or --size values
 		return ir.Model{}, usagef("%v", err)
 	}
-	return model, model.Validate()
+	if err := model.Validate(); err != nil { // the plugin's author's to fix: name it
+		return ir.Model{}, fmt.Errorf("%s returned an invalid model: %w", id, err)
+	}
+	return model, nil
 }
 
 // parseOptions turns KEY=VALUE flags into plugin options: an integer, a float, a bool,

@@ -38,7 +38,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, sweepCmd, validateCmd, showCmd, statusCmd, pluginsCmd, extCmd, cacheCmd, dataCmd, predictCmd, benchCmd, versionCmd, pluginCmd, trialCmd}
+	commands = []*command{runCmd, sweepCmd, validateCmd, showCmd, statusCmd, pluginsCmd, extCmd, cacheCmd, dataCmd, textCmd, predictCmd, benchCmd, versionCmd, pluginCmd, trialCmd}
 }
 
 const overview = `dnw — denoised neural weights.
@@ -66,7 +66,8 @@ Run 'dnw <command> --help' for a command's flags and examples. Experiment files 
 documented in experiments/README.md.
 
 Exit codes: 0 success, 1 failure, 2 bad input (file, key, value or flag; a data folder
-or run directory dnw cannot use; a device this binary or machine lacks), 130 interrupted.
+or run directory dnw cannot use; a device this binary or machine lacks; a plugin binary
+dnw refuses), 130 interrupted.
 `
 
 // Main runs dnw with the given arguments (without the program name) and returns the

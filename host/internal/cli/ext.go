@@ -37,13 +37,18 @@ memory cap and a deadline per call. sdk/ext/README.md explains how to write one.
                                    deterministic, or a metric whose perfect score is
                                    worse than a noisy one in its own direction)
 
+  --options JSON sets the module's options, checked against its schema as a run's
+  [extensions.options.NAME] table is; --deadline bounds each call, as a run's
+  extensions.deadline does. A module's stdout and stderr are never shown, except
+  their last lines in the error of a call that traps, exits or runs out of memory.
+
 Built-in extensions live in ext/ beside the dnw executable (make build puts them in
 bin/ext), or in $DNW_EXT_DIR.
 
 Examples:
   dnw ext list
   dnw ext test bin/ext/ssim.wasm --batch 16 --size 64
-  dnw ext test my-metric.wasm --options '{"window": 7}'`,
+  dnw ext test my-metric.wasm --options '{"window": 7}' --deadline 2s`,
 	run: runExt,
 }
 
@@ -53,6 +58,7 @@ func runExt(ctx context.Context, a *app, args []string) error {
 	batch := flags.Int("batch", 16, "test: images (metric) or records (filter) per call")
 	size := flags.Int("size", 64, "test: side of the sample images")
 	calls := flags.Int("calls", 5, "test: timed calls per sample input")
+	deadline := flags.Duration("deadline", config.Default().Extensions.Deadline.Duration, "test: wall-clock limit per call (a run's extensions.deadline)")
 	pos, err := a.parse(flags, args)
 	if err != nil {
 		return err
@@ -70,7 +76,10 @@ func runExt(ctx context.Context, a *app, args []string) error {
 		if *batch < 2 || *size < 1 || *calls < 1 {
 			return usagef("--batch must be ≥ 2, --size and --calls ≥ 1")
 		}
-		return a.testExtension(ctx, pos[1], opts, *batch, *size, *calls)
+		if *deadline <= 0 {
+			return usagef("--deadline must be positive, got %s", *deadline)
+		}
+		return a.testExtension(ctx, pos[1], opts, *deadline, *batch, *size, *calls)
 	default:
 		return usagef("usage: dnw ext %s", extArgs)
 	}
@@ -161,8 +170,10 @@ func optionNames(i ext.Info) string {
 }
 
 // testExtension opens a module and runs it on sample data of its kind.
-func (a *app) testExtension(ctx context.Context, path string, options map[string]any, batch, size, calls int) error {
-	rt, err := extensions.NewRuntime(ctx, extensions.SandboxConfig(config.Default().Extensions))
+func (a *app) testExtension(ctx context.Context, path string, options map[string]any, deadline time.Duration, batch, size, calls int) error {
+	cfg := extensions.SandboxConfig(config.Default().Extensions)
+	cfg.Deadline = deadline
+	rt, err := extensions.NewRuntime(ctx, cfg)
 	if err != nil {
 		return err
 	}

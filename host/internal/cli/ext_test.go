@@ -150,3 +150,23 @@ func TestExtTestPassesTheWATExtension(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// --options reaches the module (a looser epsilon keeps the checkpoint that the
+// default drops), and --deadline bounds each call: a guest that spins forever fails
+// at it, named, instead of at the default 30 s.
+func TestExtTestOptionsAndDeadline(t *testing.T) {
+	converged := filepath.Join(os.Getenv("DNW_EXT_DIR"), "converged.wasm")
+	code, out, errOut := dnw(t, "ext", "test", converged, "--batch", "8", "--calls", "1", "--options", `{"epsilon": 1}`)
+	if code != ExitOK || !strings.Contains(out, "kept 8 of 8") {
+		t.Errorf("--options epsilon=1: exit %d, want kept 8 of 8 in\n%s%s", code, out, errOut)
+	}
+
+	loop := exttest.Guest(t, "host/internal/extensions/testdata/hostile/loop")
+	code, _, errOut = dnw(t, "ext", "test", loop, "--batch", "2", "--size", "8", "--deadline", "200ms")
+	if code != ExitFailure || !strings.Contains(errOut, loop) || !strings.Contains(errOut, "exceeded its deadline of 200ms") {
+		t.Errorf("--deadline 200ms: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := dnw(t, "ext", "test", loop, "--deadline", "0s"); code != ExitUsage || !strings.Contains(errOut, "--deadline must be positive") {
+		t.Errorf("--deadline 0s: exit %d\n%s", code, errOut)
+	}
+}

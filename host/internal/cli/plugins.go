@@ -23,6 +23,12 @@ encoders (text.*). Experiments name them by id with an options table.
   dnw plugins describe ID   a plugin's documentation and options (types, defaults, ranges)
   dnw plugins lock          pin the external plugins' SHA-256 digests in the lock file
 
+A binary dnw refuses does not stop the others: 'lock' pins every plugin that starts and
+describes itself under the id of its file name, 'list' lists them all, and both then
+name each refused file and why, and exit 2. Refused: a binary that does not start as a
+plugin or names another id (lock); one not pinned, or changed since (list); an id found
+twice or one that shadows a bundled plugin (both).
+
 Bundled plugins are compiled into dnw. External plugins are executables named dnw-ID
 in the directories of $DNW_PLUGIN_PATH and ./plugins/bin; dnw runs one only if the
 lock file (./plugins.lock, or $DNW_PLUGIN_LOCK) pins its exact binary. sdk/README.md
@@ -57,29 +63,34 @@ func runPlugins(ctx context.Context, a *app, args []string) error {
 		return a.describePlugin(ctx, m, pos[0])
 	case sub == "lock" && len(pos) == 0:
 		lock, err := m.Relock()
-		if err != nil {
+		if lock == nil {
 			return err
 		}
+		// The good plugins are locked even when some binaries are refused (err).
 		fmt.Fprintf(a.stdout, "%s: %d external plugins pinned\n", m.LockPath, len(lock.Plugins))
 		for _, e := range lock.Plugins {
 			fmt.Fprintf(a.stdout, "  %s %s %s  %s\n", e.ID, e.Version, e.SHA256[:12], e.Path)
 		}
-		return nil
+		return err
 	}
 	return usagef("expected 'list', 'describe ID' or 'lock', got %q", strings.Join(append([]string{sub}, pos...), " "))
 }
 
 func (a *app) listPlugins(m *pluginhost.Manager) error {
 	list, err := m.List()
-	if err != nil {
+	if list == nil {
 		return err
 	}
+	// Refused plugins are listed with the rest, and also make the exit code non-zero (err).
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tKIND\tVERSION\tSOURCE\tSHA-256\tSTATE")
 	for _, l := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, orDash(l.Kind), orDash(l.Version), l.Source, l.SHA256[:12], l.State)
 	}
-	return tw.Flush()
+	if ferr := tw.Flush(); ferr != nil {
+		return ferr
+	}
+	return err
 }
 
 func (a *app) describePlugin(ctx context.Context, m *pluginhost.Manager, id string) error {

@@ -45,7 +45,10 @@ cleanly after saving a checkpoint; a second Ctrl-C stops at once.
 
 Before any work, each stage's memory and time are estimated, and a stage that would
 need more memory than the machine has, or more than a week on two CPU cores, is
-warned about; the run goes on (experiments/README.md, "Memory and time").
+warned about; the run goes on (experiments/README.md, "Memory and time"). The
+architecture is built and LoRA placed as a dry run, as dnw validate does: a placement
+the architecture cannot take fails at once, with exit code 2, and logs/dnw.log lists
+the layers that got LoRA, with their ranks and sizes.
 
 --until STAGE runs the pipeline up to that stage only (the data stages alone, say); a
 later run without it finds them done and goes on. --jobs N lets stage collect train N
@@ -110,6 +113,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	full := p // what a later run without --until goes on to: its LoRA is checked now
 	if *until != "" {
 		if p, err = p.Until(*until); err != nil {
 			return usagef("--until: %v", err)
@@ -131,6 +135,12 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	exts.Log = slog.New(logging.NewConsole(a.stderr, lvl)) // the run's log is not open yet
 	defer exts.Close(context.WithoutCancel(ctx))
 	usedExts, err := checkExtensionsWith(ctx, exts, r, p)
+	if err != nil {
+		return err
+	}
+	// Build the model and place LoRA before any stage trains: a placement the
+	// architecture cannot take fails here, not at stage collect.
+	plan, err := pipeline.DryRun(ctx, plugins, r, full)
 	if err != nil {
 		return err
 	}
@@ -159,6 +169,7 @@ func runRun(ctx context.Context, a *app, args []string) error {
 	log, reporter := a.logging(lvl, logFile)
 	plugins.Log = log
 	logResources(log, cfg, p, *jobs)
+	plan.Log(log)
 
 	if err := a.startSession(run, r, used, usedExts, log, args); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"dnw/host/internal/config"
 	"dnw/host/internal/pipeline"
@@ -19,7 +20,11 @@ var validateCmd = &command{
 experiments/README.md: unknown keys (with the nearest valid one), wrong types,
 out-of-range values (every number has an upper bound; nan and inf are refused),
 missing required keys; and checks that the plugins it names exist, with options that
-match each plugin's schema (dnw plugins describe ID). Every problem is reported as
+match each plugin's schema (dnw plugins describe ID). Then, as a dry run, it builds the
+architecture (model.arch) and places LoRA on its generator (lora.placement), as the
+stages will: a placement the architecture cannot take, or an invalid model, is a
+problem of model.arch or lora.placement; a placement that finds only some of the
+places it was asked for is warned about. Every problem is reported as
 FILE:LINE: KEY: MESSAGE. Exits 2 if any file has a problem.
 
 A valid file can still ask for more than the machine has: each stage's memory and
@@ -54,11 +59,14 @@ func runValidate(ctx context.Context, a *app, args []string) error {
 		var err error
 		var what string
 		var trials []*config.Resolved
+		var warnings []string // of the dry run
 		if sweep.IsSweep(f) {
 			var sw *sweep.File
 			if sw, _, trials, err = resolveSweep(f, sets); err == nil {
 				for _, r := range trials {
-					err = joinConfigErrors(err, checkPlugged(ctx, plugins, r))
+					warn, trialErr := checkPlugged(ctx, plugins, r)
+					err = joinConfigErrors(err, trialErr)
+					warnings = append(warnings, warn...)
 				}
 				err = uniqueErrors(err) // a problem of the base shows once, not once per trial
 				what = fmt.Sprintf("sweep %s, %d trials", sw.Name, len(trials))
@@ -67,8 +75,13 @@ func runValidate(ctx context.Context, a *app, args []string) error {
 			var r *config.Resolved
 			if r, err = config.Load(f, sets); err == nil {
 				trials = []*config.Resolved{r}
-				err = checkPlugged(ctx, plugins, r)
+				warnings, err = checkPlugged(ctx, plugins, r)
 				what = fmt.Sprintf("experiment %s, pipeline %s", r.Config.Experiment.Name, r.Config.Experiment.Pipeline)
+			}
+		}
+		for i, w := range warnings {
+			if !slices.Contains(warnings[:i], w) { // a sweep's trials share most
+				fmt.Fprintf(a.stderr, "dnw validate: warning: %s\n", w)
 			}
 		}
 		var errs config.Errors
@@ -112,17 +125,35 @@ func warnResources(a *app, file string, rs []*config.Resolved) {
 }
 
 // checkPlugged checks the plugins and the WASM extensions an experiment names,
-// returning every problem as config.Errors.
-func checkPlugged(ctx context.Context, plugins *pluginhost.Manager, r *config.Resolved) error {
+// returning every problem as config.Errors; when the plugins are right, it builds the
+// architecture and places LoRA as a dry run (pipeline.DryRun) and returns its warnings.
+func checkPlugged(ctx context.Context, plugins *pluginhost.Manager, r *config.Resolved) ([]string, error) {
 	_, err := plugins.CheckExperiment(ctx, r)
 	var errs config.Errors
 	if err != nil && !errors.As(err, &errs) {
-		return err
+		return nil, err
+	}
+	var warnings []string
+	if err == nil {
+		p, perr := pipeline.For(r.Config.Experiment.Pipeline)
+		if perr != nil {
+			return nil, perr // Load accepts only pipelines that exist
+		}
+		plan, dryErr := pipeline.DryRun(ctx, plugins, r, p)
+		if dryErr != nil && !errors.As(dryErr, &errs) {
+			return nil, dryErr
+		}
+		err = dryErr
+		if plan != nil {
+			for _, w := range plan.Warnings {
+				warnings = append(warnings, w.Error())
+			}
+		}
 	}
 	if _, extErr := checkExtensions(ctx, r); extErr != nil {
-		return joinConfigErrors(err, extErr)
+		return warnings, joinConfigErrors(err, extErr)
 	}
-	return err
+	return warnings, err
 }
 
 // uniqueErrors drops repeated config.Errors.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"dnw/host/internal/config"
 	"dnw/host/internal/stage"
 	"dnw/sdk"
 	"dnw/sdk/ir"
@@ -16,27 +17,43 @@ func buildArch(ctx context.Context, env *stage.Env) (ir.Model, sdk.Options, erro
 	if err != nil {
 		return ir.Model{}, nil, err
 	}
-	model, err := plugin.(sdk.Architecture).Build(ctx, sdk.ArchRequest{ImageSize: env.Config.Data.ImageSize, Channels: 3, Options: opts})
+	model, err := buildModel(ctx, env.Config.Model.Arch, plugin.(sdk.Architecture), env.Config.Data.ImageSize, opts)
+	return model, opts, err
+}
+
+// buildModel asks the architecture plugin id for its model at imageSize and checks the
+// IR it returned. Errors name the plugin: an invalid IR is its author's to fix.
+func buildModel(ctx context.Context, id string, arch sdk.Architecture, imageSize int, opts sdk.Options) (ir.Model, error) {
+	model, err := arch.Build(ctx, sdk.ArchRequest{ImageSize: imageSize, Channels: 3, Options: opts})
 	if err != nil {
-		return ir.Model{}, nil, fmt.Errorf("%s: %w", env.Config.Model.Arch, err)
+		return ir.Model{}, fmt.Errorf("%s: %w", id, err)
 	}
-	return model, opts, model.Validate()
+	if err := model.Validate(); err != nil {
+		return ir.Model{}, fmt.Errorf("%s returned an invalid model: %w", id, err)
+	}
+	return model, nil
 }
 
 // placeLoRA asks the experiment's placement plugin (lora.placement) where LoRA goes
-// in the generator. The experiment's lora.rank and lora.alpha then apply to every
-// placed layer: they are the keys the paper's ablations vary.
+// in the generator.
 func placeLoRA(ctx context.Context, env *stage.Env, g ir.Graph) (sdk.Placement, error) {
 	plugin, opts, err := env.Plugin(ctx, "lora.placement")
 	if err != nil {
 		return sdk.Placement{}, err
 	}
-	p, err := plugin.(sdk.LoRAPlacement).Place(ctx, g, opts)
-	if err != nil {
-		return sdk.Placement{}, fmt.Errorf("%s: %w", env.Config.LoRA.Placement, err)
+	return place(ctx, env.Config, plugin.(sdk.LoRAPlacement), g, opts)
+}
+
+// place asks the placement plugin of c (lora.placement) where LoRA goes in g. The
+// experiment's lora.rank and lora.alpha then apply to every placed layer: they are
+// the keys the paper's ablations vary.
+func place(ctx context.Context, c *config.Config, pl sdk.LoRAPlacement, g ir.Graph, opts sdk.Options) (sdk.Placement, error) {
+	p, err := pl.Place(ctx, g, opts)
+	if err != nil { // the plugin host's errors name the plugin
+		return sdk.Placement{}, fmt.Errorf("LoRA on the %s of %s: %w", g.Name, c.Model.Arch, err)
 	}
 	for i := range p.Layers {
-		p.Layers[i].Rank, p.Layers[i].Alpha = env.Config.LoRA.Rank, env.Config.LoRA.Alpha
+		p.Layers[i].Rank, p.Layers[i].Alpha = c.LoRA.Rank, c.LoRA.Alpha
 	}
 	return p, nil
 }

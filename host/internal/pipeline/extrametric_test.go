@@ -38,3 +38,26 @@ func TestFailingExtraMetric(t *testing.T) {
 		}
 	}
 }
+
+// subscoresWAT is a metric that returns the sub-scores "max" and "bias".
+const subscoresWAT = "host/internal/extensions/testdata/subscores/subscores.wat"
+
+// The sub-scores a metric returns reach runs.json, the primary's as well as the
+// extras'; a metric without any is absent.
+func TestSubScoresReachRunsJSON(t *testing.T) {
+	subscores := exttest.WAT(t, subscoresWAT)
+	dir := t.TempDir()
+	err := runPipelineWith(t, dir, finetunePipeline(), 1, nil, func(c *config.Config) {
+		c.Metrics.Primary, c.Metrics.Extra = subscores, []string{"l1"}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range readRuns(t, dir) {
+		s := r.Sub["subscores"]
+		last := r.Curve[len(r.Curve)-1].Metric
+		if len(r.Sub) != 1 || len(s) != 2 || s["max"] < last || s["bias"] < -last || s["bias"] > last {
+			t.Errorf("%s.%s: sub %v (final mean |error| %v); want subscores' max ≥ it and |bias| ≤ it", r.Concept, r.Method, r.Sub, last)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"dnw/host/internal/stage"
 	"dnw/host/internal/weightgen"
 	"dnw/sdk"
+	"dnw/sdk/ext"
 )
 
 // finetuneStage trains every held-out concept from each initialization that
@@ -51,6 +52,10 @@ type FinetuneRun struct {
 	// Extra is each of metrics.extra at the end of the budget, by the metric's name;
 	// a metric that failed under extensions.on_error = "continue" is missing.
 	Extra map[string]float64 `json:"extra,omitempty"`
+	// Sub is the sub-scores that metrics.primary and metrics.extra returned at the
+	// end of the budget, by metric name, then sub-score name; a metric with none is
+	// missing.
+	Sub map[string]map[string]float64 `json:"sub,omitempty"`
 }
 
 func runFinetune(ctx context.Context, env *stage.Env) error {
@@ -163,7 +168,7 @@ func runFinetune(ctx context.Context, env *stage.Env) error {
 		for i, p := range res.Curve {
 			run.Curve = append(run.Curve, quality.Point{Step: int(p[0]), Seconds: u.seconds + res.Seconds[i], Metric: p[1]})
 		}
-		if run.Extra, err = scoreExtra(ctx, env, extra, res.Final, in.Pairs[u.concept.ID].Test); err != nil {
+		if run.Extra, run.Sub, err = scoreFinal(ctx, env, metric, extra, res.Final, in.Pairs[u.concept.ID].Test); err != nil {
 			return nil, err // runUnits names the fine-tune
 		}
 		data, err := json.Marshal(run)
@@ -208,26 +213,46 @@ func extraMetrics(ctx context.Context, env *stage.Env) ([]metric, error) {
 	return ms, nil
 }
 
-// scoreExtra scores a fine-tune's final outputs with each extra metric. A metric
-// that fails stops the stage, or under extensions.on_error = "continue" is left
-// out with a warning.
-func scoreExtra(ctx context.Context, env *stage.Env, extra []metric, final []float32, test pairstore.Set) (map[string]float64, error) {
-	if len(extra) == 0 {
-		return nil, nil
+// scoreFinal scores a fine-tune's final outputs with each extra metric, and collects
+// every metric's sub-scores there. The primary's value is already the curve's last
+// point; it is called once more only for its sub-scores (one call per fine-tune,
+// after the timed steps). An extra metric that fails stops the stage, or under
+// extensions.on_error = "continue" is left out with a warning.
+func scoreFinal(ctx context.Context, env *stage.Env, primary metric, extra []metric, final []float32, test pairstore.Set) (map[string]float64, map[string]map[string]float64, error) {
+	var scores map[string]float64
+	subs := map[string]map[string]float64{}
+	addSubs := func(name string, s ext.Score) {
+		for _, sub := range s.Sub {
+			if subs[name] == nil {
+				subs[name] = map[string]float64{}
+			}
+			subs[name][sub.Name] = sub.Value
+		}
 	}
-	scores := map[string]float64{}
+	s, err := primary.ScoreWithSubs(ctx, final, test.Target, test.N, test.Size)
+	if err != nil {
+		return nil, nil, fmt.Errorf("metrics.primary: %w", err)
+	}
+	addSubs(primary.Name, s)
 	for _, m := range extra {
-		v, err := m.Score(ctx, final, test.Target, test.N, test.Size)
+		s, err := m.ScoreWithSubs(ctx, final, test.Target, test.N, test.Size)
 		switch {
 		case err == nil:
-			scores[m.Name] = v
+			if scores == nil {
+				scores = map[string]float64{}
+			}
+			scores[m.Name] = s.Value
+			addSubs(m.Name, s)
 		case env.Config.Extensions.OnError == "continue" && ctx.Err() == nil:
 			env.Log.Warn("extra metric failed; left out (extensions.on_error = continue)", "metric", m.Name, "err", err)
 		default:
-			return nil, fmt.Errorf("metrics.extra: %w", err)
+			return nil, nil, fmt.Errorf("metrics.extra: %w", err)
 		}
 	}
-	return scores, nil
+	if len(subs) == 0 {
+		subs = nil
+	}
+	return scores, subs, nil
 }
 
 // sampleSteps are the evaluations whose outputs the report's image grids show: the

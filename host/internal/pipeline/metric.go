@@ -39,14 +39,19 @@ func primaryMetric(ctx context.Context, env *stage.Env) (metric, error) {
 // Score scores n generated images (3, size, size) against their targets, both
 // flattened NCHW in [-1, 1].
 func (m metric) Score(ctx context.Context, pred, target []float32, n, size int) (float64, error) {
-	shape := ext.Images{N: n, C: 3, H: size, W: size}
-	p, t := shape, shape
-	p.Pix, t.Pix = pred, target
-	s, err := m.ext.Score(ctx, p, t)
+	s, err := m.ScoreWithSubs(ctx, pred, target, n, size)
 	if err != nil {
 		return math.NaN(), err
 	}
 	return s.Value, nil
+}
+
+// ScoreWithSubs is Score with the metric's named sub-scores.
+func (m metric) ScoreWithSubs(ctx context.Context, pred, target []float32, n, size int) (ext.Score, error) {
+	shape := ext.Images{N: n, C: 3, H: size, W: size}
+	p, t := shape, shape
+	p.Pix, t.Pix = pred, target
+	return m.ext.Score(ctx, p, t)
 }
 
 // Better reports whether score a is better than b.

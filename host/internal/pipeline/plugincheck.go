@@ -68,10 +68,7 @@ func runPluginCheck(ctx context.Context, env *stage.Env) error {
 
 	var model ir.Model
 	err := call("model.arch", func(p sdk.Plugin, opts sdk.Options) (err error) {
-		model, err = p.(sdk.Architecture).Build(ctx, sdk.ArchRequest{ImageSize: c.Data.ImageSize, Channels: 3, Options: opts})
-		if err == nil {
-			err = model.Validate()
-		}
+		model, err = buildModel(ctx, c.Model.Arch, p.(sdk.Architecture), c.Data.ImageSize, opts)
 		return err
 	})
 	if err != nil {

@@ -20,12 +20,14 @@ import (
 
 // reportStage turns the fine-tunes into the run's report: time to quality per method
 // and concept (package quality), the summary over concepts, the memorization check of
-// the generated starts, the weight generator's loss curve; results.json, report.md and
-// a self-contained report.html (package report).
+// the generated starts, the weight generator's loss curve, where LoRA went (the
+// placement made again: it is milliseconds); results.json, report.md and a
+// self-contained report.html (package report).
 var reportStage = stage.Stage{
-	Name: "report",
-	Doc:  "report.md, report.html and results.json",
-	Keys: []string{"experiment.name", "metrics"},
+	Name:    "report",
+	Doc:     "report.md, report.html and results.json",
+	Keys:    []string{"experiment.name", "metrics", "data.image_size", "model", "lora"},
+	Plugins: []string{"model.arch", "lora.placement"},
 	Inputs: []string{"finetune/runs.json", "finetune/starts.safetensors", "finetune/samples.safetensors", "collect/weights.safetensors",
 		"collect/index.json", "collect/heldout.safetensors", "weightgen/loss.csv"},
 	Outputs: []string{"results.json", "report.md", "report.html"},
@@ -66,7 +68,7 @@ func runReport(ctx context.Context, env *stage.Env) error {
 		}
 		byConcept[r.Concept] = append(byConcept[r.Concept], quality.Run{Method: r.Method, Curve: r.Curve})
 		res.Runs = append(res.Runs, report.Run{Concept: r.Concept, Method: r.Method, Prompt: r.Prompt, From: r.From,
-			StartSeconds: r.StartSeconds, Curve: r.Curve, Extra: r.Extra})
+			StartSeconds: r.StartSeconds, Curve: r.Curve, Extra: r.Extra, Sub: r.Sub})
 	}
 	for _, k := range concepts {
 		cr, err := quality.Compare(k, byConcept[k], metric.HigherIsBetter)
@@ -80,6 +82,9 @@ func runReport(ctx context.Context, env *stage.Env) error {
 		return err
 	}
 	if res.WeightgenLoss, err = readLossCurve(env.Input("weightgen/loss.csv")); err != nil {
+		return err
+	}
+	if res.LoRA, err = placedLoRA(ctx, env); err != nil {
 		return err
 	}
 	grids, err := readGrids(env.Input("finetune/samples.safetensors"), concepts, res.Methods)

@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"dnw/host/internal/config"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,14 +8,19 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"dnw/host/internal/config"
+	"dnw/host/internal/extensions/exttest"
 )
 
 // TestReportWritesValidResults runs the whole tiny paper pipeline and checks the
 // report: results.json against its documented schema, report.html self-contained,
-// report.md with the paper's table and a verdict.
+// report.md with the paper's table, a verdict, the extra metrics and the
+// sub-scores of one that returns them.
 func TestReportWritesValidResults(t *testing.T) {
 	dir := t.TempDir()
-	if err := runPipelineWith(t, dir, Paper(), 2, nil, func(c *config.Config) { c.Metrics.Extra = []string{"l1", "ssim"} }); err != nil {
+	subscores := exttest.WAT(t, subscoresWAT)
+	if err := runPipelineWith(t, dir, Paper(), 2, nil, func(c *config.Config) { c.Metrics.Extra = []string{"l1", "ssim", subscores} }); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "stages/report")
@@ -35,6 +39,12 @@ func TestReportWritesValidResults(t *testing.T) {
 	}
 	if err := schema.Validate(results); err != nil {
 		t.Errorf("results.json does not follow docs/results.schema.json: %v", err)
+	}
+	for _, run := range results.(map[string]any)["runs"].([]any) {
+		sub, _ := run.(map[string]any)["sub"].(map[string]any)
+		if s, _ := sub["subscores"].(map[string]any); len(s) != 2 || s["max"] == nil || s["bias"] == nil || len(sub) != 1 {
+			t.Errorf("results.json run's sub = %v, want subscores' max and bias", sub)
+		}
 	}
 	// The schema is strict enough to refuse a file that lacks a part.
 	delete(results.(map[string]any), "summary")
@@ -55,11 +65,16 @@ func TestReportWritesValidResults(t *testing.T) {
 	}
 	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
 	for _, want := range []string{"## Time to the scratch target", "| `generated` |", "**`generated` ", "## Memorization check",
-		"## Extra metrics at the end of the budget", "| method | `l1` (lower is better) | `ssim` (higher is better) |",
-		"![h000-", "(curves/h000-", "(grids/h000-"} {
+		"## Extra metrics at the end of the budget", "| method | `l1` (lower is better) | `ssim` (higher is better) | `subscores` (lower is better) |",
+		"## Sub-scores at the end of the budget", "| method | `subscores.bias` | `subscores.max` |",
+		"![h000-", "(curves/h000-", "(grids/h000-",
+		"## Where LoRA went", "`lora.e2gan-paper` on the generator of `arch.e2gan`", "| `down1` | conv2d | 4 | 4 | "} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
 		}
+	}
+	if !strings.Contains(string(page), "subscores.max") {
+		t.Error("report.html lacks the sub-scores")
 	}
 	if _, err := os.Stat(filepath.Join(out, "weightgen-loss.png")); err != nil {
 		t.Error(err)

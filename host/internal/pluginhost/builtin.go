@@ -14,6 +14,7 @@ import (
 	scaledlinear "dnw/plugins/schedule/scaled-linear"
 	"dnw/plugins/schedule/sigmoid"
 	"dnw/plugins/text/hashgram"
+	"dnw/plugins/text/minilm"
 	"dnw/sdk"
 )
 
@@ -34,6 +35,7 @@ func init() {
 		func() sdk.Plugin { return cosine.New() },
 		func() sdk.Plugin { return sigmoid.New() },
 		func() sdk.Plugin { return hashgram.New() },
+		func() sdk.Plugin { return minilm.New() },
 	} {
 		register(newPlugin)
 	}

@@ -31,18 +31,30 @@ type External struct {
 	Path string
 }
 
+// Refused is a binary on the search path that dnw will not run, and why. One bad
+// binary is reported as Refused rather than as an error, so that it does not hide
+// the good plugins beside it.
+type Refused struct {
+	ID     string // from the file name
+	Path   string
+	Reason string
+}
+
+func (r Refused) String() string { return r.Path + ": " + r.Reason }
+
 // Discover lists the external plugins in dirs. A directory that does not exist is
-// skipped; an id found twice, or one that shadows a bundled plugin, is an error.
-func Discover(dirs []string) ([]External, error) {
-	var out []External
-	seen := map[string]string{}
+// skipped. An id found twice (both binaries), or one that shadows a bundled plugin,
+// is refused; the error is only for a directory that cannot be read.
+func Discover(dirs []string) ([]External, []Refused, error) {
+	var found []External
+	var refused []Refused
 	for _, dir := range dirs {
 		entries, err := os.ReadDir(dir)
 		if os.IsNotExist(err) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("pluginhost: %w", err)
+			return nil, nil, fmt.Errorf("pluginhost: %w", err)
 		}
 		for _, e := range entries {
 			id, ok := strings.CutPrefix(e.Name(), ExternalPrefix)
@@ -54,18 +66,31 @@ func Discover(dirs []string) ([]External, error) {
 				continue // not an executable
 			}
 			p := filepath.Join(dir, e.Name())
-			if prev, dup := seen[id]; dup {
-				return nil, fmt.Errorf("pluginhost: plugin %s found twice: %s and %s", id, prev, p)
-			}
 			if _, isBundled := bundled[id]; isBundled {
-				return nil, fmt.Errorf("pluginhost: %s would shadow the bundled plugin %s; rename it", p, id)
+				refused = append(refused, Refused{ID: id, Path: p, Reason: "would shadow the bundled plugin " + id + "; rename it"})
+				continue
 			}
-			seen[id] = p
-			out = append(out, External{ID: id, Path: p})
+			found = append(found, External{ID: id, Path: p})
 		}
 	}
+	// Which of two binaries with one id is meant is ambiguous: refuse both.
+	var out []External
+	for _, e := range found {
+		var others []string
+		for _, o := range found {
+			if o.ID == e.ID && o.Path != e.Path {
+				others = append(others, o.Path)
+			}
+		}
+		if len(others) > 0 {
+			refused = append(refused, Refused{ID: e.ID, Path: e.Path, Reason: "plugin " + e.ID + " found twice, also at " + strings.Join(others, ", ")})
+			continue
+		}
+		out = append(out, e)
+	}
 	slices.SortFunc(out, func(a, b External) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
+	slices.SortFunc(refused, func(a, b Refused) int { return strings.Compare(a.Path, b.Path) })
+	return out, refused, nil
 }
 
 // fileSHA256 is the hex SHA-256 of a file's contents.

@@ -2,6 +2,8 @@ package pluginhost
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"dnw/host/internal/runstore"
 	"dnw/sdk"
@@ -12,11 +14,13 @@ type Listing struct {
 	ID, Kind, Version string
 	Source            string // "bundled" or the binary's path
 	SHA256            string
-	State             string // "ok", or why an external plugin would be refused
+	State             string // "ok", or "refused: " and why dnw would not run it
 }
 
 // List describes every bundled and external plugin without running any external
 // binary: an external plugin's kind and version come from its pin in the lock file.
+// It lists every plugin it can; if some would be refused (not locked, changed since,
+// found twice, shadowing a bundled id) it returns them all and a *RefusedError too.
 func (m *Manager) List() ([]Listing, error) {
 	var out []Listing
 	exeSum, err := m.exeSHA256()
@@ -28,7 +32,7 @@ func (m *Manager) List() ([]Listing, error) {
 		out = append(out, Listing{ID: id, Kind: string(info.Kind), Version: info.Version,
 			Source: "bundled", SHA256: exeSum, State: "ok"})
 	}
-	exts, err := Discover(m.Dirs)
+	exts, refused, err := Discover(m.Dirs)
 	if err != nil {
 		return nil, err
 	}
@@ -36,19 +40,41 @@ func (m *Manager) List() ([]Listing, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, r := range refused {
+		exts = append(exts, External{ID: r.ID, Path: r.Path})
+	}
+	slices.SortStableFunc(exts, func(a, b External) int { return strings.Compare(a.ID, b.ID) })
+	why := map[string]string{}
+	for _, r := range refused {
+		why[r.Path] = r.Reason
+	}
+	var bad []Refused
 	for _, e := range exts {
 		sum, err := fileSHA256(e.Path)
 		if err != nil {
 			return nil, err
 		}
-		l := Listing{ID: e.ID, Source: e.Path, SHA256: sum, State: "unlocked: run 'dnw plugins lock'"}
-		if pin, ok := lock.Entry(e.ID); ok {
-			l.Kind, l.Version, l.State = pin.Kind, pin.Version, "ok"
-			if pin.SHA256 != sum {
-				l.State = "refused: binary changed since it was locked"
-			}
+		l := Listing{ID: e.ID, Source: e.Path, SHA256: sum, State: "ok"}
+		pin, pinned := lock.Entry(e.ID)
+		if pinned {
+			l.Kind, l.Version = pin.Kind, pin.Version
+		}
+		reason := why[e.Path]
+		switch {
+		case reason != "":
+		case !pinned:
+			reason = "not pinned in " + m.LockPath
+		case pin.SHA256 != sum:
+			reason = "binary changed since it was locked"
+		}
+		if reason != "" {
+			l.State = "refused: " + reason
+			bad = append(bad, Refused{ID: e.ID, Path: e.Path, Reason: reason})
 		}
 		out = append(out, l)
+	}
+	if len(bad) > 0 {
+		return out, &RefusedError{Refused: bad, Hint: "run 'dnw plugins lock' to pin the binaries you trust"}
 	}
 	return out, nil
 }

@@ -76,11 +76,35 @@ func (l *Lock) Entry(id string) (LockEntry, bool) {
 	return LockEntry{}, false
 }
 
+// RefusedError reports the binaries that Relock or List would not accept. It is bad
+// input: the user's binaries to rename, rebuild or remove.
+type RefusedError struct {
+	Refused []Refused
+	Hint    string // what to do next, if anything
+}
+
+func (e *RefusedError) Error() string {
+	msg := "pluginhost: refusing these plugin binaries:"
+	for _, r := range e.Refused {
+		msg += "\n  " + r.String()
+	}
+	if e.Hint != "" {
+		msg += "\n" + e.Hint
+	}
+	return msg
+}
+
+// BadInput marks a refusal as the user's to fix (the cli exits 2).
+func (e *RefusedError) BadInput() bool { return true }
+
 // Relock discovers the external plugins, starts each without verification (locking is
 // the step where a user says they trust these binaries), checks that it describes
-// itself under the id of its file name, and writes their digests to the lock file.
+// itself under the id of its file name, and writes the digests of those that pass to
+// the lock file. A binary that fails (it does not start, or names another id) is left
+// out and reported in a *RefusedError, after the others are locked: one bad binary
+// must not block the rest.
 func (m *Manager) Relock() (*Lock, error) {
-	exts, err := Discover(m.Dirs)
+	exts, refused, err := Discover(m.Dirs)
 	if err != nil {
 		return nil, err
 	}
@@ -88,14 +112,27 @@ func (m *Manager) Relock() (*Lock, error) {
 	for _, e := range exts {
 		sum, err := fileSHA256(e.Path)
 		if err != nil {
-			return nil, fmt.Errorf("pluginhost: %w", err)
+			refused = append(refused, Refused{ID: e.ID, Path: e.Path, Reason: err.Error()})
+			continue
 		}
 		c, err := m.start(e.ID, exec.Command(e.Path), e.Path, sum, nil)
 		if err != nil {
-			return nil, err
+			reason := err.Error()
+			var se *startError
+			if errors.As(err, &se) {
+				reason = se.Reason
+			}
+			refused = append(refused, Refused{ID: e.ID, Path: e.Path, Reason: reason})
+			continue
 		}
 		lock.Plugins = append(lock.Plugins, LockEntry{ID: e.ID, Kind: string(c.Kind), Version: c.Version, Path: e.Path, SHA256: sum})
 		c.Kill()
 	}
-	return lock, lock.Write(m.LockPath)
+	if err := lock.Write(m.LockPath); err != nil {
+		return nil, err
+	}
+	if len(refused) > 0 {
+		return lock, &RefusedError{Refused: refused}
+	}
+	return lock, nil
 }

@@ -131,7 +131,7 @@ func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *go
 	rpc, err := c.gp.Client()
 	if err != nil {
 		c.gp.Kill()
-		return nil, fmt.Errorf("pluginhost: starting plugin %s (%s): %v%s", id, source, err, c.stderr.Tail())
+		return nil, &startError{ID: id, Source: source, Reason: fmt.Sprintf("does not start as a dnw plugin: %s%s", firstLine(err), c.stderr.Tail())}
 	}
 	p, err := sdk.Dispense(rpc)
 	if err != nil {
@@ -141,7 +141,8 @@ func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *go
 	info := p.Info()
 	if info.ID != id {
 		c.gp.Kill()
-		return nil, fmt.Errorf("pluginhost: %s describes itself as %s, not %s", source, info.ID, id)
+		return nil, &startError{ID: id, Source: source,
+			Reason: fmt.Sprintf("describes itself as %s, not %s; name the file %s%s", info.ID, id, ExternalPrefix, info.ID)}
 	}
 	// From here on its calls count towards Spent; Start counts the start-up calls.
 	c.Plugin, c.Kind, c.Version, c.manager = p, info.Kind, info.Version, m
@@ -149,6 +150,14 @@ func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *go
 		m.Log.Debug("plugin started", "plugin", id, "version", info.Version, "source", source, "pid", c.PID())
 	}
 	return c, nil
+}
+
+// startError is a plugin that would not start or that names another id than its
+// file's. Reason leaves out the file, so that a list of refusals names each once.
+type startError struct{ ID, Source, Reason string }
+
+func (e *startError) Error() string {
+	return fmt.Sprintf("pluginhost: plugin %s (%s) %s", e.ID, e.Source, e.Reason)
 }
 
 // Get returns the running plugin id, starting it on first use, so that the stages of
@@ -183,9 +192,14 @@ func (m *Manager) command(id string) (*exec.Cmd, string, string, *goplugin.Secur
 		}
 		return exec.Command(m.Exe, "plugin", "serve", id), "bundled", sum, nil, nil
 	}
-	exts, err := Discover(m.Dirs)
+	exts, refused, err := Discover(m.Dirs)
 	if err != nil {
 		return nil, "", "", nil, err
+	}
+	for _, r := range refused {
+		if r.ID == id {
+			return nil, "", "", nil, fmt.Errorf("pluginhost: refusing plugin %s: %s", id, r)
+		}
 	}
 	for _, e := range exts {
 		if e.ID != id {
@@ -318,6 +332,13 @@ func (c *Client) waitExit(limit time.Duration) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	time.Sleep(20 * time.Millisecond) // let the stderr reader drain the last lines
+}
+
+// firstLine is an error's first line: go-plugin follows its own with a paragraph of
+// generic advice.
+func firstLine(err error) string {
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	return line
 }
 
 func orNone(s []string) string {

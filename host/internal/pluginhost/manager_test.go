@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -30,8 +31,19 @@ func TestMain(m *testing.M) {
 	}
 	dnwBin = filepath.Join(dir, "dnw")
 	testPlugin = filepath.Join(dir, "testplugin")
+	// Built with this test's build tags, so that a bundled plugin computes on the same
+	// kernels (OpenBLAS or not) in the subprocess as in process.
+	var tags []string
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "-tags" {
+				tags = []string{"-tags", s.Value}
+			}
+		}
+	}
 	for out, pkg := range map[string]string{dnwBin: "dnw/host/cmd/dnw", testPlugin: "./testdata/testplugin"} {
-		if b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput(); err != nil {
+		args := append(append([]string{"build"}, tags...), "-o", out, pkg)
+		if b, err := exec.Command("go", args...).CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "building %s: %v\n%s", pkg, err, b)
 			os.Exit(1)
 		}
@@ -191,24 +203,24 @@ func TestUnknownPluginListsWhatExists(t *testing.T) {
 	}
 }
 
-func TestDiscoverRejectsShadowingAndDuplicates(t *testing.T) {
+func TestDiscoverRefusesShadowingAndDuplicates(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()
 	for _, d := range []string{a, b} {
 		os.WriteFile(filepath.Join(d, "dnw-schedule.twice"), []byte("x"), 0o755)
 	}
 	os.WriteFile(filepath.Join(a, "dnw-not-executable"), []byte("x"), 0o644)
 	os.WriteFile(filepath.Join(a, "other-tool"), []byte("x"), 0o755)
-	if _, err := Discover([]string{a, b}); err == nil || !strings.Contains(err.Error(), "found twice") {
-		t.Errorf("duplicate: %v", err)
+	if exts, refused, err := Discover([]string{a, b}); err != nil || len(exts) != 0 || len(refused) != 2 || !strings.Contains(refused[0].Reason, "found twice") {
+		t.Errorf("duplicate: %v, %v, %v", exts, refused, err)
 	}
-	exts, err := Discover([]string{a, filepath.Join(a, "missing")})
-	if err != nil || len(exts) != 1 || exts[0].ID != "schedule.twice" {
-		t.Errorf("Discover = %v, %v", exts, err)
+	exts, refused, err := Discover([]string{a, filepath.Join(a, "missing")})
+	if err != nil || len(exts) != 1 || exts[0].ID != "schedule.twice" || len(refused) != 0 {
+		t.Errorf("Discover = %v, %v, %v", exts, refused, err)
 	}
 	for _, id := range BundledIDs()[:min(1, len(BundledIDs()))] {
 		os.WriteFile(filepath.Join(b, ExternalPrefix+id), []byte("x"), 0o755)
-		if _, err := Discover([]string{b}); err == nil || !strings.Contains(err.Error(), "shadow") {
-			t.Errorf("shadowing %s: %v", id, err)
+		if _, refused, _ := Discover([]string{b}); len(refused) != 1 || !strings.Contains(refused[0].Reason, "shadow") {
+			t.Errorf("shadowing %s: %v", id, refused)
 		}
 	}
 }
@@ -232,4 +244,33 @@ func assertGone(t *testing.T, pid int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Errorf("plugin process %d is still running", pid)
+}
+
+// Refused binaries (a duplicated id, a shadowed bundled one) do not stop Relock from
+// pinning the good plugin beside them; starting a refused id says why.
+func TestRelockPinsTheGoodBesideRefusedBinaries(t *testing.T) {
+	m := newManager(t, "schedule.good", "schedule.twice", "schedule.cosine")
+	second := t.TempDir()
+	data, _ := os.ReadFile(testPlugin)
+	os.WriteFile(filepath.Join(second, ExternalPrefix+"schedule.twice"), data, 0o755)
+	m.Dirs = append(m.Dirs, second)
+
+	lock, err := m.Relock()
+	var re *RefusedError
+	if !errors.As(err, &re) || len(re.Refused) != 3 || lock == nil || len(lock.Plugins) != 1 || lock.Plugins[0].ID != "schedule.good" {
+		t.Fatalf("Relock = %+v, %v", lock, err)
+	}
+	for _, want := range []string{"dnw-schedule.cosine: would shadow the bundled plugin schedule.cosine",
+		"bin/dnw-schedule.twice: plugin schedule.twice found twice, also at " + second,
+		second + "/dnw-schedule.twice: plugin schedule.twice found twice"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Relock's error lacks %q:\n%v", want, err)
+		}
+	}
+	if _, err := m.Start(context.Background(), "schedule.good"); err != nil {
+		t.Errorf("Start(schedule.good) = %v", err)
+	}
+	if _, err := m.Start(context.Background(), "schedule.twice"); err == nil || !strings.Contains(err.Error(), "refusing plugin schedule.twice") {
+		t.Errorf("Start(schedule.twice) = %v", err)
+	}
 }

@@ -23,6 +23,7 @@ type Results struct {
 	// recalled a training concept rather than written a new one.
 	Memorization  []Memorization `json:"memorization"`
 	WeightgenLoss []LossPoint    `json:"weightgen_loss"`
+	LoRA          LoRA           `json:"lora"` // where LoRA went
 }
 
 // Metric is a metric's name and direction.
@@ -41,6 +42,9 @@ type Run struct {
 	Curve        []quality.Point `json:"curve"`
 	// Extra is each extra metric at the end of the budget, by name.
 	Extra map[string]float64 `json:"extra,omitempty"`
+	// Sub is the sub-scores the metrics (primary and extra) returned at the end of
+	// the budget, by metric name, then sub-score name.
+	Sub map[string]map[string]float64 `json:"sub,omitempty"`
 }
 
 // Memorization is the L2 distances of one concept's generated start.

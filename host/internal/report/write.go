@@ -81,6 +81,9 @@ func compose(r Results, grids []Grid) (document, error) {
 	if len(r.Extra) > 0 {
 		doc.sections = append(doc.sections, extraSection(r))
 	}
+	if subs := subScores(r); len(subs) > 0 {
+		doc.sections = append(doc.sections, subSection(r, subs))
+	}
 
 	per := section{title: "Per concept"}
 	pt := table{head: append([]string{"concept", "scratch target"}, codes(r.Methods)...)}
@@ -151,6 +154,10 @@ func compose(r Results, grids []Grid) (document, error) {
 		mem.para("Of %d predictions, %d are nearer the training mean than any training LoRA, %d nearer a training LoRA than their "+
 			"own concept's (and not the mean).", len(r.Memorization), meanLike, recalled)
 		doc.sections = append(doc.sections, mem)
+	}
+
+	if len(r.LoRA.Layers) > 0 {
+		doc.sections = append(doc.sections, loraSection(r.LoRA))
 	}
 
 	if len(r.WeightgenLoss) > 0 {
@@ -291,6 +298,62 @@ func extraSection(r Results) section {
 			var xs []quality.Num
 			for _, run := range r.Runs {
 				if v, ok := run.Extra[m.Name]; ok && run.Method == method {
+					xs = append(xs, quality.Num(v))
+				}
+			}
+			row = append(row, medianCI(quality.Summarize(xs), 3))
+		}
+		t.rows = append(t.rows, row)
+	}
+	sec.add(t)
+	return sec
+}
+
+// subScore names one sub-score of one metric.
+type subScore struct{ metric, sub string }
+
+func (s subScore) String() string { return s.metric + "." + s.sub }
+
+// subScores lists the sub-scores the runs hold: the primary metric's first, then
+// by metric and sub-score name.
+func subScores(r Results) []subScore {
+	var out []subScore
+	for _, run := range r.Runs {
+		for m, subs := range run.Sub {
+			for sub := range subs {
+				if s := (subScore{m, sub}); !slices.Contains(out, s) {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b subScore) int {
+		if ap, bp := a.metric == r.Metric.Name, b.metric == r.Metric.Name; ap != bp {
+			if ap {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.String(), b.String())
+	})
+	return out
+}
+
+// subSection tabulates the metrics' sub-scores at the end of the budget, as
+// extraSection does the extra metrics; a sub-score has no direction of its own.
+func subSection(r Results, subs []subScore) section {
+	sec := section{title: "Sub-scores at the end of the budget"}
+	sec.para("The named parts of a metric's score (`METRIC.SUB`) on the concept's test pairs after the last step; median over concepts [95%% interval].")
+	t := table{head: []string{"method"}}
+	for _, s := range subs {
+		t.head = append(t.head, "`"+s.String()+"`")
+	}
+	for _, method := range r.Methods {
+		row := []string{"`" + method + "`"}
+		for _, s := range subs {
+			var xs []quality.Num
+			for _, run := range r.Runs {
+				if v, ok := run.Sub[s.metric][s.sub]; ok && run.Method == method {
 					xs = append(xs, quality.Num(v))
 				}
 			}

@@ -82,3 +82,21 @@ func TestConvergenceNoteFindsAStillRisingScratch(t *testing.T) {
 		t.Errorf("note where scratch had levelled off: %q", note)
 	}
 }
+
+// Sub-scores get a table of their own, the primary metric's first, each cell a
+// method's median over concepts.
+func TestSubScoresAreTabulated(t *testing.T) {
+	r := Results{Metric: Metric{Name: "psnr"}, Methods: []string{"scratch"}, Runs: []Run{
+		{Concept: "a", Method: "scratch", Sub: map[string]map[string]float64{"ssim": {"luminance": 0.5}, "psnr": {"y": 20}}},
+		{Concept: "b", Method: "scratch", Sub: map[string]map[string]float64{"ssim": {"luminance": 0.7}, "psnr": {"y": 30}}},
+	}}
+	sec := subSection(r, subScores(r))
+	got := strings.Join(sec.blocks[1].table.head, " ")
+	if got != "method `psnr.y` `ssim.luminance`" {
+		t.Errorf("head %q", got)
+	}
+	row := sec.blocks[1].table.rows[0]
+	if !strings.HasPrefix(row[1], "25.000") || !strings.HasPrefix(row[2], "0.600") {
+		t.Errorf("row %q; want the medians 25 and 0.6", row)
+	}
+}

@@ -9,6 +9,11 @@ import (
 	"dnw/sdk/sdktest"
 )
 
+// Conformance checks what the host relies on from every noise schedule: the Info and
+// its options, T entries per table, ᾱ_t in [0, 1] never increasing, α_t = √ᾱ_t,
+// σ_t = √(1 − ᾱ_t), determinism; through the same gRPC adapters.
+func TestConformance(t *testing.T) { sdktest.Conformance(t, Polynomial{}) }
+
 // The plugin's own test runs it in process through sdktest, over the same gRPC
 // adapters the host uses.
 func TestTablesMatchTheClosedForm(t *testing.T) {
