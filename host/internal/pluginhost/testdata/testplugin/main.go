@@ -1,7 +1,7 @@
 // Command testplugin is a noise-schedule plugin for the plugin manager's tests. Its id
 // comes from its file name (dnw-schedule.NAME) and NAME picks its behaviour:
-// "crash" panics inside a call, "hang" never answers, anything else computes a linear
-// schedule.
+// "crash" panics inside a call, "hang" never answers, "stdout" prints before the
+// handshake, "exit" fails before it; anything else computes a linear schedule.
 package main
 
 import (
@@ -48,5 +48,11 @@ func (s schedule) Tables(ctx context.Context, T int, opts sdk.Options) (sdk.Sche
 
 func main() {
 	id := strings.TrimPrefix(filepath.Base(os.Args[0]), "dnw-")
+	switch {
+	case strings.HasSuffix(id, ".stdout"):
+		fmt.Println("hello from the plugin")
+	case strings.HasSuffix(id, ".exit"):
+		log.Fatal("cannot load my model on purpose")
+	}
 	sdk.Serve(schedule{id: id})
 }

@@ -1,0 +1,1 @@
+"""Stubs generated from sdk/proto by gen_proto.py; do not edit."""
