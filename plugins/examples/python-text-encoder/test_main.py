@@ -1,5 +1,9 @@
 """text.tfidf's encoder in process: one row per prompt, unit length, repeatable, and
 near for prompts its corpus relates."""
+import contextlib
+import io
+import pathlib
+import re
 import unittest
 
 import numpy as np
@@ -30,6 +34,17 @@ class TfidfTest(unittest.TestCase):
     def test_odd_input(self):
         e = TfidfEncoder().encode(["", "☃ ünïcode !!!", "word " * 500], OPTIONS)
         self.assertTrue(np.isfinite(e).all())
+
+    def test_the_readmes_table_is_what_its_command_prints(self):
+        readme = (pathlib.Path(__file__).parent / "README.md").read_text()
+        script = re.search(r"python -c '\n(.*?)'\n```", readme, re.S).group(1)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(script, {})
+        (c_sb, c_sp), (w_sb, w_sp) = [line.split()[1:] for line in out.getvalue().splitlines()]
+        table = [line for line in readme.splitlines() if line.startswith('| "sepia photograph" ~')]
+        self.assertEqual(table[0], f'| "sepia photograph" ~ "old brown-toned photo" | {c_sb} | {w_sb} |')
+        self.assertEqual(table[1], f'| "sepia photograph" ~ "pixel art" | {c_sp} | {w_sp} |'.replace("-", "−"))
 
 
 if __name__ == "__main__":
