@@ -194,6 +194,14 @@ func TestRunPaperPipelineEndsWithTheReport(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "stages/report/report.html")); err != nil {
 		t.Error(err)
 	}
+	// tiny's 20 weightgen steps of 16 chunks draw each (concept, chunk) pair about once:
+	// the log warns, and the summary gives the figure.
+	log, _ := os.ReadFile(filepath.Join(dir, "logs/dnw.log"))
+	summary, _ := os.ReadFile(filepath.Join(dir, "stages/weightgen/summary.md"))
+	if !strings.Contains(string(log), "below 100 the prediction tends to stay at the training mean: raise weightgen.steps to") ||
+		!strings.Contains(string(summary), "each (concept, chunk) pair drawn") {
+		t.Errorf("no warning of too few draws per pair in the log, or no figure in the summary:\n%s", summary)
+	}
 }
 
 func TestStatusOfANonRunDirectory(t *testing.T) {

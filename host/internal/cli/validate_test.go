@@ -73,3 +73,23 @@ func TestRunWarnsOfStagesThatDoNotFit(t *testing.T) {
 		t.Errorf("exit %d, want 0 and %q:\n%s%s", code, want, out, errOut)
 	}
 }
+
+// An ε-output denoiser read in one step where α_t* is tiny divides its error by α:
+// validate refuses it at the file and key, and accepts v output at the same t*.
+func TestValidateRefusesEpsilonOutputAtPureNoise(t *testing.T) {
+	f := writeFile(t, t.TempDir(), "eps.toml", `[experiment]
+name = "eps"
+[weightgen]
+output = "epsilon"
+loss = "epsilon"
+t_star = 1000
+`)
+	code, out, errOut := dnw(t, "validate", f)
+	want := f + `:4: weightgen.output: output "epsilon" read in one step at t* = 1000 divides the predicted noise's error by α_t* = 0.00635 (157×); use output = "v", or a t* where α_t ≥ 0.1`
+	if code != ExitUsage || !strings.Contains(errOut, want) {
+		t.Fatalf("exit %d, want 2 and %q:\n%s%s", code, want, out, errOut)
+	}
+	if code, out, errOut := dnw(t, "validate", f, "--set", "weightgen.t_star=500"); code != ExitOK {
+		t.Errorf("t* = 500 (α = 0.28): exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -69,9 +69,9 @@ func TestLoadErrorsNameFileLineKeyAndHint(t *testing.T) {
 			"f.toml: experiment.name: missing required key; add name = ... under [experiment]\n" +
 				"f.toml:1: experiment: expected a table [experiment], got integer 3"},
 		{"cross-key rule", "[experiment]\nname = \"x\"\n[weightgen]\ntimesteps = 100\n",
-			"f.toml: weightgen.t_star: 500 exceeds weightgen.timesteps = 100 (the default)"},
+			"f.toml: weightgen.t_star: 1000 exceeds weightgen.timesteps = 100 (set t_star with timesteps; t_star = timesteps predicts from pure noise) (the default)"},
 		{"cross-key rule at the key set", "[experiment]\nname = \"x\"\n[weightgen]\nt_star = 2000\n",
-			"f.toml:4: weightgen.t_star: 2000 exceeds weightgen.timesteps = 1000"},
+			"f.toml:4: weightgen.t_star: 2000 exceeds weightgen.timesteps = 1000 (set t_star with timesteps; t_star = timesteps predicts from pure noise)"},
 		{"v loss without v output", "[experiment]\nname = \"x\"\n[weightgen]\noutput = \"epsilon\"\nloss = \"v\"\n",
 			"f.toml:5: weightgen.loss: v needs weightgen.output = \"v\", not \"epsilon\""},
 		{"no deadline", "[experiment]\nname = \"x\"\n[extensions]\ndeadline = \"0s\"\n",

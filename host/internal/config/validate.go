@@ -187,7 +187,7 @@ var rules = []func(c *Config) (key, msg string){
 	},
 	func(c *Config) (string, string) {
 		if c.Weightgen.TStar > c.Weightgen.Timesteps {
-			return "weightgen.t_star", fmt.Sprintf("%d exceeds weightgen.timesteps = %d", c.Weightgen.TStar, c.Weightgen.Timesteps)
+			return "weightgen.t_star", fmt.Sprintf("%d exceeds weightgen.timesteps = %d (set t_star with timesteps; t_star = timesteps predicts from pure noise)", c.Weightgen.TStar, c.Weightgen.Timesteps)
 		}
 		return "", ""
 	},

@@ -12,6 +12,7 @@ import (
 	"dnw/host/internal/pluginhost"
 	"dnw/host/internal/report"
 	"dnw/host/internal/stage"
+	"dnw/host/internal/weightgen"
 	"dnw/sdk"
 	"dnw/sdk/ir"
 )
@@ -58,7 +59,9 @@ func (p *Plan) Log(log *slog.Logger) {
 
 // DryRun builds the experiment's architecture, when a stage of pipeline p calls
 // model.arch, and places LoRA on its generator, when one calls lora.placement, as
-// those stages will, without training anything. The plugins must exist and take
+// those stages will, without training anything; when one calls weightgen.schedule,
+// it computes the schedule and checks that one-step prediction can be read from it
+// (weightgen.CheckOneStep). The plugins must exist and take
 // their options (Manager.CheckExperiment). A model or placement that fails is a
 // config.Error at model.arch or lora.placement, where the file sets it.
 func DryRun(ctx context.Context, plugins *pluginhost.Manager, r *config.Resolved, p stage.Pipeline) (*Plan, error) {
@@ -89,6 +92,24 @@ func DryRun(ctx context.Context, plugins *pluginhost.Manager, r *config.Resolved
 			return ctx.Err()
 		}
 		return config.Errors{r.Errorf(key, "%v", err)}
+	}
+
+	if calls("weightgen.schedule") {
+		sched, opts, err := get("weightgen.schedule")
+		if err != nil {
+			return nil, err
+		}
+		s, ok := sched.(sdk.NoiseSchedule)
+		if !ok {
+			return nil, bad("weightgen.schedule", fmt.Errorf("%s is not a noise schedule plugin", c.Weightgen.Schedule))
+		}
+		tables, err := s.Tables(ctx, c.Weightgen.Timesteps, opts)
+		if err != nil {
+			return nil, bad("weightgen.schedule", err)
+		}
+		if err := weightgen.CheckOneStep(c.Weightgen.Output, c.Weightgen.Sampler, c.Weightgen.TStar, tables); err != nil {
+			return nil, bad("weightgen.output", err)
+		}
 	}
 
 	arch, opts, err := get("model.arch")

@@ -108,6 +108,21 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 		}
 	}
 
+	if err := weightgen.CheckOneStep(w.Output, w.Sampler, w.TStar, tables); err != nil {
+		return fmt.Errorf("weightgen.output = %q, weightgen.t_star = %d: %w", w.Output, w.TStar, err)
+	}
+	concepts := map[string]bool{}
+	for _, k := range kept {
+		concepts[k.concept] = true
+	}
+	draws := weightgen.DrawsPerPair(w.Steps, w.Batch, len(concepts), len(layout.Chunks))
+	if draws < weightgen.MinDrawsPerPair {
+		env.Log.Warn(fmt.Sprintf("weightgen.steps × weightgen.batch show each (concept, chunk) pair %.1f times (%d × %d over %d concepts × %d chunks); "+
+			"below %d the prediction tends to stay at the training mean: raise weightgen.steps to %d or more",
+			draws, w.Steps, w.Batch, len(concepts), len(layout.Chunks), weightgen.MinDrawsPerPair,
+			int(math.Ceil(weightgen.MinDrawsPerPair*float64(len(concepts)*len(layout.Chunks))/float64(w.Batch)))))
+	}
+
 	spec := weightgen.Spec{ChunkSize: layout.ChunkSize, Widths: [3]int(w.Widths), Depths: [3]int(w.Depths),
 		Heads: w.Heads, TextDim: dim, SinDim: max(2, w.Widths[0]/2*2), BlockIndex: w.BlockIndex, Output: w.Output, Chunks: len(layout.Chunks),
 		TextRoute: w.TextRoute, RouteRank: w.TextRank}
@@ -141,7 +156,8 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 	}
 	env.Log.Info("training the weight generator", "checkpoints", len(kept), "examples", len(data),
 		"chunks", spec.Chunks, "chunk_size", spec.ChunkSize, "groups", len(layout.Groups), "text_dim", dim,
-		"block_index", spec.BlockIndex, "text_route", spec.TextRoute, "params", tr.Graph.NumParams(), "steps", w.Steps, "batch", w.Batch)
+		"block_index", spec.BlockIndex, "text_route", spec.TextRoute, "params", tr.Graph.NumParams(), "steps", w.Steps, "batch", w.Batch,
+		"draws_per_pair", math.Round(draws))
 	bar := env.Progress(int64(w.Steps), "steps", int64(st.Step))
 	for st.Step < w.Steps {
 		if err := ctx.Err(); err != nil {
@@ -177,7 +193,7 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 	saved := weightgen.Saved{Spec: spec, Codec: codec, Tables: tables, Weights: weights, Info: weightgen.Info{
 		TextEncoder: w.TextEncoder, TextOptions: textOpts, Schedule: w.Schedule, Sampler: w.Sampler,
 		TStar: w.TStar, DDIMSteps: w.DDIMSteps, Guidance: w.Guidance, Arch: c.Model.Arch, Placement: c.LoRA.Placement,
-		Steps: st.Step, FinalLoss: st.Curve[len(st.Curve)-1].Loss}}
+		Steps: st.Step, FinalLoss: st.Curve[len(st.Curve)-1].Loss, DrawsPerPair: draws}}
 	if err := saved.Save(env.Path("denoiser.safetensors")); err != nil {
 		return err
 	}

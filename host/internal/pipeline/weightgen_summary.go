@@ -29,7 +29,7 @@ func writeWeightgenSummary(w io.Writer, saved weightgen.Saved, params int, layou
 	row("chunks", "%d of %d weights (%s)", s.Chunks, s.ChunkSize, layout)
 	row("text encoder", "%s, %d values", textEncoder, s.TextDim)
 	row("noise schedule", "%s, T = %d", info.Schedule, len(saved.Tables.Alpha))
-	row("training", "%d steps; loss %.4g → %.4g", info.Steps, curve[0].Loss, curve[len(curve)-1].Loss)
+	row("training", "%d steps; loss %.4g → %.4g; each (concept, chunk) pair drawn %.1f times", info.Steps, curve[0].Loss, curve[len(curve)-1].Loss, info.DrawsPerPair)
 	row("held-out prediction", "%s at t* = %d, guidance %g", check.Sampler, info.TStar, info.Guidance)
 
 	fmt.Fprintf(&b, "\n## Held-out check\n\nL2 distance to each held-out concept's own fine-tuned LoRA "+

@@ -57,7 +57,7 @@ func TestWeightgenTrainsAndResumes(t *testing.T) {
 	}
 
 	summary, _ := os.ReadFile(filepath.Join(straight, "stages/weightgen/summary.md"))
-	for _, want := range []string{"| block-index encoding | `sinusoidal` |", "| network output, loss | `v`, `epsilon` |", "h000-", "**mean**", "On average the predictions are",
+	for _, want := range []string{"| block-index encoding | `sinusoidal` |", "| network output, loss | `v`, `v` |", "h000-", "**mean**", "On average the predictions are",
 		"## Fit to the training concepts\n\nThe same measure for the first 3 training concepts"} {
 		if !strings.Contains(string(summary), want) {
 			t.Errorf("summary.md lacks %q:\n%s", want, summary)

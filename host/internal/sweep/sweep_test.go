@@ -98,7 +98,7 @@ func TestTrialsResolveWithTheirKeys(t *testing.T) {
 	}
 	base, _ := f.Resolve(trials[0], nil)
 	if got := f.Changes(trials[1], &base.Config, &c); strings.Join(got, "; ") !=
-		"weightgen.chunk_size = 128 (as the base); weightgen.schedule = schedule.cosine (base schedule.linear); weightgen.t_star = 900 (base 500)" {
+		"weightgen.chunk_size = 128 (as the base); weightgen.schedule = schedule.cosine (base schedule.linear); weightgen.t_star = 900 (base 1000)" {
 		t.Errorf("changes: %q", got)
 	}
 }

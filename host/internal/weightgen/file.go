@@ -35,6 +35,9 @@ type Info struct {
 	Placement   string      `json:"placement"`
 	Steps       int         `json:"steps"`
 	FinalLoss   float64     `json:"final_loss"`
+	// DrawsPerPair is how often training showed each (concept, chunk) pair
+	// (DrawsPerPair; files from before it read as 0).
+	DrawsPerPair float64 `json:"draws_per_pair,omitempty"`
 }
 
 // Tensor names of the codec and the schedule in the file; IR parameter names cannot
