@@ -70,3 +70,39 @@ func TestCorruptManifestExits2AndSaysHowToRecover(t *testing.T) {
 		})
 	}
 }
+
+// Held-out concepts named for folder data must be folders: validate says which is
+// not, at data.heldout's line or at split.json, with the nearest folder name; and
+// data.heldout is for folder data only.
+func TestValidateChecksTheNamedHeldoutConcepts(t *testing.T) {
+	data := t.TempDir()
+	for _, name := range []string{"dusk", "neon", "sepia"} {
+		os.MkdirAll(filepath.Join(data, name), 0o755)
+	}
+	dir := t.TempDir()
+	f := writeFile(t, dir, "f.toml", `[experiment]
+name = "f"
+[data]
+source = "folders"
+dir = "`+data+`"
+heldout = ["sepai"]
+`)
+	code, _, errOut := dnw(t, "validate", f)
+	want := f + `:6: data.heldout: no concept folder "sepai" (did you mean "sepia"?); the folders are dusk, neon, sepia`
+	if code != ExitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, want 2 and %q:\n%s", code, want, errOut)
+	}
+
+	writeFile(t, data, "split.json", `{"heldout": ["nein"]}`)
+	f = writeFile(t, dir, "g.toml", "[experiment]\nname = \"g\"\n[data]\nsource = \"folders\"\ndir = \""+data+"\"\n")
+	code, _, errOut = dnw(t, "validate", f)
+	want = f + `:5: data.dir: ` + filepath.Join(data, "split.json") + `: no concept folder "nein" (did you mean "neon"?)`
+	if code != ExitUsage || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, want 2 and %q:\n%s", code, want, errOut)
+	}
+
+	code, _, errOut = dnw(t, "validate", shipped+"tiny.toml", "--set", `data.heldout=["sepia"]`)
+	if code != ExitUsage || !strings.Contains(errOut, `data.heldout: names folder concepts; it needs data.source = "folders"`) {
+		t.Errorf("procedural data with data.heldout: exit %d\n%s", code, errOut)
+	}
+}

@@ -34,17 +34,18 @@ type Experiment struct {
 
 // Data describes where concepts and paired images come from.
 type Data struct {
-	Source          string `toml:"source" enum:"procedural,folders" doc:"procedural: concepts rendered by dnw; folders: one directory per concept with prompt.txt, A/ and B/"`
-	Dir             string `toml:"dir" doc:"root of the concept folders, relative to the working directory (required when source = \"folders\")"`
-	ImageSize       int    `toml:"image_size" min:"16" max:"1024" doc:"side of the square images, in pixels; a multiple of 16"`
-	TrainConcepts   int    `toml:"train_concepts" min:"1" max:"10000" doc:"number of training concepts in the catalogue"`
-	HeldoutConcepts int    `toml:"heldout_concepts" min:"1" max:"10000" doc:"number of held-out concepts (unseen combinations, unseen paraphrases)"`
-	Paraphrases     int    `toml:"paraphrases" min:"1" max:"1000" doc:"prompts per concept"`
-	PairsPerConcept int    `toml:"pairs_per_concept" min:"1" max:"100000" doc:"training image pairs per concept"`
-	TestPairs       int    `toml:"test_pairs" min:"1" max:"100000" doc:"held-out test pairs per concept, used only for evaluation"`
-	SharedSources   bool   `toml:"shared_sources" doc:"procedural: every concept edits the same source scenes (one set for training pairs, another for test pairs), so concepts differ by their edits alone; false: each concept draws its own"`
-	SkipBad         bool   `toml:"skip_bad" doc:"skip unreadable or unpaired images with a warning instead of failing"`
-	MaxPixels       int    `toml:"max_pixels" min:"1" max:"1000000000" doc:"largest image accepted, in pixels (width × height), checked from its header before decoding; a larger one is an error naming it (skipped with skip_bad). 64000000 (8000×8000) is above every common camera or phone photo, and decoding that many takes 96 MB (JPEG) to 512 MB (16-bit PNG); also the most full-size pixels decoded at once. At most 10^9: 8 GB decoded"`
+	Source          string   `toml:"source" enum:"procedural,folders" doc:"procedural: concepts rendered by dnw; folders: one directory per concept with prompt.txt, A/ and B/"`
+	Dir             string   `toml:"dir" doc:"root of the concept folders, relative to the working directory (required when source = \"folders\")"`
+	ImageSize       int      `toml:"image_size" min:"16" max:"1024" doc:"side of the square images, in pixels; a multiple of 16"`
+	TrainConcepts   int      `toml:"train_concepts" min:"1" max:"10000" doc:"number of training concepts in the catalogue"`
+	HeldoutConcepts int      `toml:"heldout_concepts" min:"1" max:"10000" doc:"number of held-out concepts (unseen combinations, unseen paraphrases); folders: drawn with experiment.seed unless data.heldout or split.json names them"`
+	Heldout         []string `toml:"heldout" doc:"folders: the concepts (folder names) to hold out, instead of a seeded draw of data.heldout_concepts; wins over data.dir/split.json"`
+	Paraphrases     int      `toml:"paraphrases" min:"1" max:"1000" doc:"prompts per concept"`
+	PairsPerConcept int      `toml:"pairs_per_concept" min:"1" max:"100000" doc:"training image pairs per concept"`
+	TestPairs       int      `toml:"test_pairs" min:"1" max:"100000" doc:"held-out test pairs per concept, used only for evaluation"`
+	SharedSources   bool     `toml:"shared_sources" doc:"procedural: every concept edits the same source scenes (one set for training pairs, another for test pairs), so concepts differ by their edits alone; false: each concept draws its own"`
+	SkipBad         bool     `toml:"skip_bad" doc:"skip unreadable or unpaired images with a warning instead of failing"`
+	MaxPixels       int      `toml:"max_pixels" min:"1" max:"1000000000" doc:"largest image accepted, in pixels (width × height), checked from its header before decoding; a larger one is an error naming it (skipped with skip_bad). 64000000 (8000×8000) is above every common camera or phone photo, and decoding that many takes 96 MB (JPEG) to 512 MB (16-bit PNG); also the most full-size pixels decoded at once. At most 10^9: 8 GB decoded"`
 }
 
 // Model picks the GAN architecture plugin and the cGAN objective.
@@ -157,7 +158,7 @@ func Default() Config {
 		Experiment: Experiment{Seed: 0, Pipeline: "paper", Device: "cpu"},
 		Data: Data{
 			Source: "procedural", ImageSize: 64,
-			TrainConcepts: 60, HeldoutConcepts: 12, Paraphrases: 3,
+			TrainConcepts: 60, HeldoutConcepts: 12, Heldout: []string{}, Paraphrases: 3,
 			PairsPerConcept: 32, TestPairs: 8, SharedSources: true,
 			MaxPixels: 64_000_000, // conceptdirs.DefaultMaxPixels
 		},

@@ -162,6 +162,17 @@ var rules = []func(c *Config) (key, msg string){
 		return "", ""
 	},
 	func(c *Config) (string, string) {
+		if len(c.Data.Heldout) > 0 && c.Data.Source != "folders" {
+			return "data.heldout", `names folder concepts; it needs data.source = "folders" (procedural concepts are drawn: data.heldout_concepts)`
+		}
+		for i, id := range c.Data.Heldout {
+			if slices.Contains(c.Data.Heldout[:i], id) {
+				return "data.heldout", fmt.Sprintf("names %q twice", id)
+			}
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
 		if c.Data.ImageSize%16 != 0 {
 			return "data.image_size", fmt.Sprintf("%d is not a multiple of 16 (the generators downsample by 16)", c.Data.ImageSize)
 		}

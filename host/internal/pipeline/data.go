@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -60,7 +61,17 @@ func runConcepts(ctx context.Context, env *stage.Env) error {
 		if err != nil {
 			return err
 		}
-		if cat, err = folderCatalogue(dirs, d.HeldoutConcepts, uint64(env.Config.Experiment.Seed)); err != nil {
+		named, from, err := namedHeldout(d)
+		if err != nil {
+			return err
+		}
+		if named != nil {
+			env.Log.Info("held-out concepts named", "by", from, "concepts", len(named))
+		}
+		if cat, err = folderCatalogue(dirs, d.HeldoutConcepts, named, uint64(env.Config.Experiment.Seed)); err != nil {
+			if from != "" {
+				err = fmt.Errorf("%s: %w", from, err)
+			}
 			return err
 		}
 	}
@@ -94,19 +105,33 @@ func loadFolders(ctx context.Context, env *stage.Env) ([]conceptdirs.Concept, er
 }
 
 // folderCatalogue makes a catalogue of folder concepts: no edits, the folder's
-// prompts, and heldout of them (a seeded draw) held out.
-func folderCatalogue(dirs []conceptdirs.Concept, heldout int, seed uint64) (concepts.Catalogue, error) {
-	if heldout >= len(dirs) {
-		return concepts.Catalogue{}, fmt.Errorf("data.heldout_concepts = %d, but data.dir has only %d concepts", heldout, len(dirs))
+// prompts, and the concepts named held out, or without names heldout of them (a
+// seeded draw).
+func folderCatalogue(dirs []conceptdirs.Concept, heldout int, named []string, seed uint64) (concepts.Catalogue, error) {
+	held := map[string]bool{}
+	if named != nil {
+		var ids []string
+		for _, d := range dirs {
+			ids = append(ids, d.ID)
+		}
+		if msg := unknownHeldout(named, ids); msg != "" {
+			return concepts.Catalogue{}, errors.New(msg)
+		}
+		for _, id := range named {
+			held[id] = true
+		}
+	} else {
+		if heldout >= len(dirs) {
+			return concepts.Catalogue{}, fmt.Errorf("data.heldout_concepts = %d, but data.dir has only %d concepts", heldout, len(dirs))
+		}
+		for _, i := range rand.New(rand.NewPCG(seed, 0x666f6c64)).Perm(len(dirs))[:heldout] {
+			held[dirs[i].ID] = true
+		}
 	}
 	cat := concepts.Catalogue{Seed: seed}
-	held := map[int]bool{}
-	for _, i := range rand.New(rand.NewPCG(seed, 0x666f6c64)).Perm(len(dirs))[:heldout] {
-		held[i] = true
-	}
-	for i, dir := range dirs {
+	for _, dir := range dirs {
 		split := concepts.SplitTrain
-		if held[i] {
+		if held[dir.ID] {
 			split = concepts.SplitHeldout
 		}
 		cat.Concepts = append(cat.Concepts, concepts.Concept{ID: dir.ID, Category: "folder", Prompts: dir.Prompts, Split: split})

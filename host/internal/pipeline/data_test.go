@@ -202,7 +202,7 @@ func writeGrey(t *testing.T, path string, v uint8) {
 }
 
 // The data stages' fingerprints cover the files under data.dir, not only its path:
-// changing one image, or one prompt.txt, makes stages concepts and pairs out of
+// changing one image, one prompt.txt or split.json makes stages concepts and pairs out of
 // date in a run that read the old files, and a new run with a stage cache misses
 // instead of restoring the old pairs.
 func TestFolderDataChangesRerunTheDataStages(t *testing.T) {
@@ -253,6 +253,16 @@ func TestFolderDataChangesRerunTheDataStages(t *testing.T) {
 	cat, err := concepts.ReadFile(filepath.Join(first, "stages/concepts/catalogue.json"))
 	if err != nil || strings.Join(cat.Concepts[0].Prompts, "|") != "dusk light" {
 		t.Errorf("dusk's prompts after the change: %+v, %v", cat.Concepts[0], err)
+	}
+
+	// A split.json, which names the held-out concepts.
+	if err := os.WriteFile(filepath.Join(root, "split.json"), []byte(`{"heldout": ["dusk"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missed(runFoldersCached(t, filepath.Join(runs, "fourth"), root, cache), "split.json")
+	stale(runFoldersCached(t, first, root, cache), "split.json")
+	if ids := heldoutIDs(t, first); !slices.Equal(ids, []string{"dusk"}) {
+		t.Errorf("held out after split.json: %v; want [dusk]", ids)
 	}
 }
 

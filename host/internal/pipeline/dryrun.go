@@ -61,11 +61,15 @@ func (p *Plan) Log(log *slog.Logger) {
 // model.arch, and places LoRA on its generator, when one calls lora.placement, as
 // those stages will, without training anything; when one calls weightgen.schedule,
 // it computes the schedule and checks that one-step prediction can be read from it
-// (weightgen.CheckOneStep). The plugins must exist and take
+// (weightgen.CheckOneStep). Held-out concepts named for folder data must be concept
+// folders (checkSplit). The plugins must exist and take
 // their options (Manager.CheckExperiment). A model or placement that fails is a
 // config.Error at model.arch or lora.placement, where the file sets it.
 func DryRun(ctx context.Context, plugins *pluginhost.Manager, r *config.Resolved, p stage.Pipeline) (*Plan, error) {
 	c := &r.Config
+	if err := checkSplit(r); err != nil {
+		return nil, err
+	}
 	calls := func(key string) bool {
 		return slices.ContainsFunc(p.Stages, func(s stage.Stage) bool { return slices.Contains(s.Plugins, key) })
 	}
