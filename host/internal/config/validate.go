@@ -192,13 +192,19 @@ var rules = []func(c *Config) (key, msg string){
 	},
 	func(c *Config) (string, string) {
 		if c.Weightgen.Loss == "v" && c.Weightgen.Output != "v" {
-			return "weightgen.loss", fmt.Sprintf("v needs weightgen.output = \"v\", not %q", c.Weightgen.Output)
+			return "weightgen.loss", fmt.Sprintf("v needs weightgen.output = \"v\", not %q; with that output, set loss = \"epsilon\"", c.Weightgen.Output)
 		}
 		return "", ""
 	},
 	func(c *Config) (string, string) {
 		if c.Weightgen.TStar > c.Weightgen.Timesteps {
 			return "weightgen.t_star", fmt.Sprintf("%d exceeds weightgen.timesteps = %d (set t_star with timesteps; t_star = timesteps predicts from pure noise)", c.Weightgen.TStar, c.Weightgen.Timesteps)
+		}
+		return "", ""
+	},
+	func(c *Config) (string, string) {
+		if c.Weightgen.TStarShare > 0 && c.Weightgen.Sampler != "one-step" {
+			return "weightgen.t_star_share", fmt.Sprintf("%g trains at t_star, which sampler %q does not read; it needs sampler = \"one-step\"", c.Weightgen.TStarShare, c.Weightgen.Sampler)
 		}
 		return "", ""
 	},

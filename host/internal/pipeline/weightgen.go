@@ -127,7 +127,8 @@ func runWeightgen(ctx context.Context, env *stage.Env) error {
 		Heads: w.Heads, TextDim: dim, SinDim: max(2, w.Widths[0]/2*2), BlockIndex: w.BlockIndex, Output: w.Output, Chunks: len(layout.Chunks),
 		TextRoute: w.TextRoute, RouteRank: w.TextRank}
 	tr, err := weightgen.NewTrainer(spec, tables, weightgen.TrainConfig{Batch: w.Batch, LR: w.LR, Steps: w.Steps,
-		WeightDecay: w.WeightDecay, EMA: w.EMA, TextDropout: w.TextDropout, Loss: w.Loss, Device: c.Device()}, uint64(c.Experiment.Seed))
+		WeightDecay: w.WeightDecay, EMA: w.EMA, TextDropout: w.TextDropout, Loss: w.Loss, TStarShare: w.TStarShare, TStar: w.TStar,
+		Device: c.Device()}, uint64(c.Experiment.Seed))
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,10 @@ type TrainConfig struct {
 	TextDropout float64 // probability of training a chunk with the null prompt (zeros), for classifier-free guidance
 	// Loss is LossEpsilon (the default, also for "") or LossV, which needs OutputV.
 	Loss string
+	// TStarShare is the share of draws whose timestep is TStar, where one-step
+	// prediction reads the denoiser; the others are uniform over 1…T. 0 is uniform.
+	TStarShare float64
+	TStar      int
 	// Device is where the denoiser trains: the CPU (the zero value) or a GPU.
 	Device device.Name
 }
@@ -81,6 +85,10 @@ func NewTrainer(spec Spec, tables sdk.ScheduleTables, cfg TrainConfig, seed uint
 	switch {
 	case cfg.Loss == LossV && spec.Output != OutputV:
 		return nil, fmt.Errorf("weightgen: loss %s needs output %s", LossV, OutputV)
+	case cfg.TStarShare < 0 || cfg.TStarShare > 1:
+		return nil, fmt.Errorf("weightgen: t* share %g: want a share in [0, 1]", cfg.TStarShare)
+	case cfg.TStarShare > 0 && (cfg.TStar < 1 || cfg.TStar > len(tables.Alpha)):
+		return nil, fmt.Errorf("weightgen: t* = %d outside the schedule's 1…%d", cfg.TStar, len(tables.Alpha))
 	case cfg.Loss != "" && cfg.Loss != LossEpsilon && cfg.Loss != LossV:
 		return nil, fmt.Errorf("weightgen: loss %q: want %s or %s", cfg.Loss, LossEpsilon, LossV)
 	case spec.Output == OutputV && cfg.Loss != LossV:
@@ -133,7 +141,7 @@ func (t *Trainer) Step(rng *rand.Rand, data []Example) (float64, error) {
 	for i := range t.cfg.Batch {
 		e := data[rng.IntN(len(data))]
 		n := rng.IntN(s.Chunks)
-		ts := 1 + rng.IntN(len(t.tables.Alpha))
+		ts := t.timestep(rng)
 		alpha, sigma := float32(t.tables.Alpha[ts-1]), float32(t.tables.Sigma[ts-1])
 		x, target := t.in[InputChunk][i*b:(i+1)*b], t.target[i*b:(i+1)*b]
 		for j, w := range e.Chunks[n*b : (n+1)*b] {
@@ -159,6 +167,17 @@ func (t *Trainer) Step(rng *rand.Rand, data []Example) (float64, error) {
 	t.Reg.Opt.LR = t.rate()
 	t.step++
 	return t.Reg.Step(t.in, t.target, t.weight)
+}
+
+// timestep draws a training timestep: t* with probability TStarShare, else uniform
+// over 1…T. Uniform draws take one number from rng, as before TStarShare existed, so
+// that runs without it are unchanged.
+func (t *Trainer) timestep(rng *rand.Rand) int {
+	ts := 1 + rng.IntN(len(t.tables.Alpha))
+	if t.cfg.TStarShare > 0 && rng.Float64() < t.cfg.TStarShare {
+		ts = t.cfg.TStar
+	}
+	return ts
 }
 
 // rate is the learning rate of the next step: cosine decay from LR to 0 over Steps

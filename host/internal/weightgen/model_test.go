@@ -223,3 +223,35 @@ func TestGuidanceMixesTheConditionalAndUnconditional(t *testing.T) {
 		}
 	}
 }
+
+// A share of the training timesteps goes to t*, the rest stay uniform; without a
+// share the draws are uniform and take one number each, as before the share existed.
+func TestTimestepsDrawnAtTStar(t *testing.T) {
+	tables := linearTables(100)
+	count := func(share float64) (atTStar, low int) {
+		tr := &Trainer{tables: tables, cfg: TrainConfig{TStarShare: share, TStar: 100}}
+		rng := rand.New(rand.NewPCG(1, 2))
+		for range 10000 {
+			switch ts := tr.timestep(rng); {
+			case ts == 100:
+				atTStar++
+			case ts <= 50:
+				low++
+			}
+		}
+		return atTStar, low
+	}
+	if at, low := count(0.75); at < 7300 || at > 7700 || low < 1100 || low > 1400 {
+		t.Errorf("share 0.75: %d of 10000 at t*, %d in 1…50; want about 7525 and 1250", at, low)
+	}
+	at, low := count(0)
+	if at > 200 || low < 4800 || low > 5200 {
+		t.Errorf("share 0: %d of 10000 at t*, %d in 1…50; want uniform", at, low)
+	}
+	tr := &Trainer{tables: tables}
+	for i := range 100 {
+		if got, want := tr.timestep(rand.New(rand.NewPCG(uint64(i), 2))), 1+rand.New(rand.NewPCG(uint64(i), 2)).IntN(100); got != want {
+			t.Fatalf("draw %d: %d, want %d: the uniform stream changed", i, got, want)
+		}
+	}
+}
