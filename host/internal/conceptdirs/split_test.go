@@ -16,10 +16,10 @@ func TestReadSplit(t *testing.T) {
 	path := filepath.Join(root, SplitFile)
 	for body, want := range map[string]string{
 		"{\"heldout\": [\"a\",\n \"b\"\n}":      path + ":3: invalid character '}'",
-		`{"held_out": ["a"]}`:                  path + `: json: unknown field "held_out" (want {"heldout": ["concept", …]})`,
-		`{"heldout": []}`:                      path + `: "heldout" names no concept`,
-		`{"heldout": ["a", "b", "a"]}`:         path + `: "heldout" names "a" twice`,
-		`{"heldout": "a"}`:                     path + ": json: cannot unmarshal string",
+		`{"held_out": ["a"]}`:                   path + `: json: unknown field "held_out" (want {"heldout": ["concept", …]})`,
+		`{"heldout": []}`:                       path + `: "heldout" names no concept`,
+		`{"heldout": ["a", "b", "a"]}`:          path + `: "heldout" names "a" twice`,
+		`{"heldout": "a"}`:                      path + ": json: cannot unmarshal string",
 		"{\"heldout\": [\"neon\", \"dusk\"]}\n": "",
 	} {
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {

@@ -62,9 +62,9 @@ func (p *Plan) Log(log *slog.Logger) {
 // those stages will, without training anything; when one calls weightgen.schedule,
 // it computes the schedule and checks that one-step prediction can be read from it
 // (weightgen.CheckOneStep). Held-out concepts named for folder data must be concept
-// folders (checkSplit). The plugins must exist and take
-// their options (Manager.CheckExperiment). A model or placement that fails is a
-// config.Error at model.arch or lora.placement, where the file sets it.
+// folders (checkSplit). The plugins must exist and take their options
+// (Manager.CheckExperiment). A model, placement or schedule that fails is a
+// config.Error at its key, where the file sets it.
 func DryRun(ctx context.Context, plugins *pluginhost.Manager, r *config.Resolved, p stage.Pipeline) (*Plan, error) {
 	c := &r.Config
 	if err := checkSplit(r); err != nil {

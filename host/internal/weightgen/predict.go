@@ -133,6 +133,25 @@ func (p *Predictor) DDIM(text []float32, steps int, rng *rand.Rand) ([]float32, 
 	return ddim(p.noise(rng), steps, p.tables, func(x []float32, t int) ([]float32, error) { return p.epsilon(x, t, text) })
 }
 
+// MinOneStepAlpha is the smallest α_{t*} at which an ε-predicting denoiser may be
+// read in one step: w₀ = (w_{t*} − σ·ε̂)/α divides ε̂'s error by α, 10× at 0.1 and
+// 157× at the linear schedule's α_1000 = 0.0064. A v-predicting denoiser has no such
+// division (w₀ = α·w_t − σ·F).
+const MinOneStepAlpha = 0.1
+
+// CheckOneStep refuses an ε-output denoiser read in one step at a t* where α is
+// below MinOneStepAlpha.
+func CheckOneStep(output, sampler string, tStar int, tables sdk.ScheduleTables) error {
+	if output != OutputEpsilon || sampler != "one-step" || tStar < 1 || tStar > len(tables.Alpha) {
+		return nil
+	}
+	if a := tables.Alpha[tStar-1]; a < MinOneStepAlpha {
+		return fmt.Errorf("output %q read in one step at t* = %d divides the predicted noise's error by α_t* = %.3g (%.0f×); "+
+			"use output = \"v\", or a t* where α_t ≥ %g", output, tStar, a, 1/a, MinOneStepAlpha)
+	}
+	return nil
+}
+
 // denoiser is ε̂ for a batch x at timestep t.
 type denoiser func(x []float32, t int) ([]float32, error)
 
