@@ -161,7 +161,7 @@ func (l *loader) scanRoot() ([]*candidate, error) {
 	for _, e := range entries { // sorted by name
 		p := filepath.Join(l.root, e.Name())
 		switch {
-		case hidden(e.Name()):
+		case hidden(e.Name()), e.Name() == SplitFile:
 		case !isDir(p, e):
 			l.warn(p + ": not a concept directory, ignored")
 		default:

@@ -19,7 +19,7 @@ import (
 // a Go one, and fails with the same messages.
 
 // python is the interpreter of the project's .venv, where make deps installs
-// sdk/python; the tests skip without it unless DNW_REQUIRE_PYTHON_PLUGINS is set
+// sdk/python; the tests skip without it unless DNW_REQUIRE_VENV is set
 // (make test sets it).
 func python(t testing.TB) string {
 	t.Helper()
@@ -28,8 +28,8 @@ func python(t testing.TB) string {
 		t.Fatal(err)
 	}
 	if out, err := exec.Command(py, "-c", "import dnw_plugin").CombinedOutput(); err != nil {
-		if os.Getenv("DNW_REQUIRE_PYTHON_PLUGINS") != "" {
-			t.Fatalf("DNW_REQUIRE_PYTHON_PLUGINS is set, but %s cannot import dnw_plugin (make deps installs it): %v\n%s", py, err, out)
+		if os.Getenv("DNW_REQUIRE_VENV") != "" {
+			t.Fatalf("DNW_REQUIRE_VENV is set, but %s cannot import dnw_plugin (make deps installs it): %v\n%s", py, err, out)
 		}
 		t.Skipf("no .venv with dnw_plugin (make deps): %v", err)
 	}
