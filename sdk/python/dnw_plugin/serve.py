@@ -38,11 +38,11 @@ def serve(plugin):
     text encoder, `tables(timesteps, options)` for a noise schedule. Nothing else may
     write to stdout before this call; after it, print() goes to stderr, which dnw
     shows with the plugin's errors."""
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format=f"{plugin.info.id}: %(levelname)s %(message)s")
     try:
         check(plugin)
     except ValueError as e:
         sys.exit(str(e))
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format=f"{plugin.info.id}: %(levelname)s %(message)s")
     if os.environ.get(MAGIC_COOKIE_KEY) != MAGIC_COOKIE_VALUE:
         sys.exit("This is a dnw plugin; it is not meant to be run by hand. dnw starts it: "
                  "put it on the plugin path and run `dnw plugins lock`.")
