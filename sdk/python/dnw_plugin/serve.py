@@ -29,6 +29,8 @@ CORE_PROTOCOL_VERSION = 1  # go-plugin's own protocol (plugin.CoreProtocolVersio
 # gRPC's 4 MiB default is raised to the Go sdk's sdk.MaxMessageBytes on both sides.
 MAX_MESSAGE_BYTES = 256 << 20
 
+# log is the plugin's logger: to stderr, each line prefixed with the plugin's id once
+# serve has started; dnw shows a plugin's last stderr lines with its errors.
 log = logging.getLogger("dnw_plugin")
 
 

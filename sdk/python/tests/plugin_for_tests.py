@@ -17,6 +17,7 @@ class Letters:
 
     def encode(self, prompts, options):
         if "fail" in prompts:
+            dnw.log.warning("failing on request")
             raise RuntimeError("asked to fail")
         return [[options["scale"] * p.lower().count(chr(97 + i)) for i in range(options["dim"])] for p in prompts]
 

@@ -66,7 +66,9 @@ class ServeTest(unittest.TestCase):
             self.encode(["fail"])
         self.assertEqual(cm.exception.details(), "text.letters: asked to fail")
         self.proc.kill()
-        self.assertIn("RuntimeError: asked to fail", self.proc.stderr.read())  # the traceback, on stderr
+        stderr = self.proc.stderr.read()
+        self.assertIn("RuntimeError: asked to fail", stderr)  # the traceback, on stderr
+        self.assertIn("text.letters: WARNING failing on request", stderr)  # dnw.log
 
     def test_shutdown_ends_the_process(self):
         self.channel.unary_unary("/plugin.GRPCController/Shutdown", request_serializer=lambda b: b,
